@@ -1,0 +1,32 @@
+// Builds the PWA into build/ when it is missing or older than its sources, so `npm start` on a fresh clone
+// just works and a developer's edit is never served stale.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
+const STAMP = join('build', 'index.html');
+
+function newestMtime(path) {
+	if (!existsSync(path)) return 0;
+	const stat = statSync(path);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	let newest = stat.mtimeMs;
+	for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+	return newest;
+}
+
+export function buildIfStale(root = process.cwd()) {
+	const stamp = join(root, STAMP);
+	const sources = Math.max(...SOURCES.map((s) => newestMtime(join(root, s))));
+	if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return false;
+	console.log('Building the Caseroom app (build/ is missing or older than its sources)…');
+	const result = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
+		cwd: root,
+		stdio: 'inherit'
+	});
+	if (result.status !== 0) throw new Error(`The app build failed (exit ${result.status}).`);
+	return true;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) buildIfStale();

@@ -1,0 +1,60 @@
+// Reads no UI state. Every label in English and Czech. The Czech words follow CONTRACT.md, taken from GF Machining
+// Solutions' own Czech manual, so people find the names they learned there.
+export const en = {
+	'app.name': 'Caseroom',
+	'nav.main': 'Conferencing',
+	'login.title': 'Sign in to Caseroom',
+	'login.username': 'Username',
+	'login.password': 'Password',
+	'login.submit': 'Sign in',
+	'login.working': 'Signing in…',
+	'login.wrong': 'Wrong username or password.',
+	'login.throttled': 'Too many failed sign-ins. Wait a moment and try again.',
+	'login.unreachable': 'The Caseroom server cannot be reached. Check the network, then try again.',
+	'login.failed': 'Signing in failed: {detail}',
+	'session.signOut': 'Sign out',
+	'session.signedInAs': 'Signed in as {name} ({org})',
+	'language.label': 'Language',
+	'connection.online': 'Online',
+	'connection.connecting': 'Connecting…',
+	'connection.offline': 'Offline: changes are kept on this device',
+	'conferencing.loading': 'Opening your conversations…',
+	'conferencing.storageFailed': 'This device could not open its local storage: {detail}'
+} as const;
+
+export type MessageKey = keyof typeof en;
+
+export const cs: Record<MessageKey, string> = {
+	'app.name': 'Caseroom',
+	'nav.main': 'Konference',
+	'login.title': 'Přihlášení do Caseroom',
+	'login.username': 'Uživatelské jméno',
+	'login.password': 'Heslo',
+	'login.submit': 'Přihlásit se',
+	'login.working': 'Přihlašování…',
+	'login.wrong': 'Nesprávné uživatelské jméno nebo heslo.',
+	'login.throttled': 'Příliš mnoho neúspěšných pokusů. Chvíli počkejte a zkuste to znovu.',
+	'login.unreachable': 'Server Caseroom není dostupný. Zkontrolujte síť a zkuste to znovu.',
+	'login.failed': 'Přihlášení selhalo: {detail}',
+	'session.signOut': 'Odhlásit se',
+	'session.signedInAs': 'Přihlášen(a): {name} ({org})',
+	'language.label': 'Jazyk',
+	'connection.online': 'Online',
+	'connection.connecting': 'Připojování…',
+	'connection.offline': 'Offline: změny zůstávají v tomto zařízení',
+	'conferencing.loading': 'Otevírání konverzací…',
+	'conferencing.storageFailed': 'Zařízení nemohlo otevřít místní úložiště: {detail}'
+};
+
+export const catalogs = { en, cs } as const;
+export type Locale = keyof typeof catalogs;
+export const locales = Object.keys(catalogs) as Locale[];
+
+/** Czech for a browser whose first language is Czech, English otherwise (CONTRACT.md). */
+export function localeFromLanguages(languages: readonly string[]): Locale {
+	return languages[0]?.toLowerCase().startsWith('cs') ? 'cs' : 'en';
+}
+
+export function format(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+	return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole));
+}

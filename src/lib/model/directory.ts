@@ -1,0 +1,43 @@
+// Reads no UI state. The directory as the app and the relay both see it: organisations, people, service cases.
+import type { CaseId, OrgId, UserId } from './ids';
+
+/** The organisation whose field service engineers work on every case. */
+export const ENGINEERS_ORG = 'gfms' as OrgId;
+
+export type Role = 'engineer' | 'customer';
+
+export interface Organisation {
+	id: OrgId;
+	name: string;
+}
+
+/** A person as others may see them: never the password hash. */
+export interface Person {
+	id: UserId;
+	/** The sign-in name; lower case, unique. */
+	username: string;
+	name: string;
+	org: OrgId;
+	role: Role;
+	disabled: boolean;
+}
+
+export interface ServiceCase {
+	id: CaseId;
+	/** e.g. "SC-1042" */
+	number: string;
+	title: string;
+	org: OrgId;
+}
+
+export const isEngineer = (p: Pick<Person, 'org'>) => p.org === ENGINEERS_ORG;
+
+/** The wire shape of `user` in POST /api/login (CONTRACT.md): org is the organisation's display name. */
+export interface PublicUser {
+	id: UserId;
+	name: string;
+	org: string;
+	orgId: OrgId;
+	role: Role;
+	username: string;
+}

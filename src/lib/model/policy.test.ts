@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { checkAddMembers, checkNewConversation, selectablePeople } from './policy';
+import type { Person, ServiceCase } from './directory';
+import { asCaseId, asOrgId, asUserId } from './ids';
+
+const person = (id: string, org: string, disabled = false): Person => ({
+	id: asUserId(id),
+	username: id,
+	name: id,
+	org: asOrgId(org),
+	role: org === 'gfms' ? 'engineer' : 'customer',
+	disabled
+});
+const petr = person('petr', 'gfms');
+const eva = person('eva', 'gfms');
+const anna = person('anna', 'acme');
+const tomas = person('tomas', 'acme');
+const jan = person('jan', 'beta');
+const gone = person('gone', 'acme', true);
+const everyone = [petr, eva, anna, tomas, jan, gone];
+const sc1042: ServiceCase = { id: asCaseId('SC-1042'), number: 'SC-1042', title: 'CUT', org: asOrgId('acme') };
+const sc2001: ServiceCase = { id: asCaseId('SC-2001'), number: 'SC-2001', title: 'FORM', org: asOrgId('beta') };
+
+describe('who may talk to whom', () => {
+	it('lets a customer start a direct chat only within their organisation', () => {
+		expect(checkNewConversation(anna, { kind: 'direct' }, [tomas])).toBeNull();
+		expect(checkNewConversation(anna, { kind: 'direct' }, [petr])).toMatchObject({ reason: 'person-not-allowed' });
+		expect(checkNewConversation(anna, { kind: 'direct' }, [jan])).toMatchObject({ reason: 'person-not-allowed' });
+	});
+
+	it("lets a customer open a case chat on their own organisation's case with GFMS engineers", () => {
+		expect(checkNewConversation(anna, { kind: 'case', serviceCase: sc1042 }, [petr, eva, tomas])).toBeNull();
+		expect(checkNewConversation(anna, { kind: 'case', serviceCase: sc2001 }, [petr])).toMatchObject({ reason: 'case-not-visible' });
+		expect(checkNewConversation(anna, { kind: 'case', serviceCase: sc1042 }, [jan])).toMatchObject({ reason: 'person-not-allowed' });
+		expect(checkNewConversation(anna, { kind: 'case' }, [petr])).toMatchObject({ reason: 'case-required' });
+	});
+
+	it("lets an engineer add GFMS people, and the case organisation's customers on a case chat", () => {
+		expect(checkNewConversation(petr, { kind: 'direct' }, [eva])).toBeNull();
+		expect(checkNewConversation(petr, { kind: 'direct' }, [anna])).toMatchObject({ reason: 'person-not-allowed' });
+		expect(checkNewConversation(petr, { kind: 'case', serviceCase: sc2001 }, [jan, eva])).toBeNull();
+		expect(checkNewConversation(petr, { kind: 'case', serviceCase: sc2001 }, [anna])).toMatchObject({ reason: 'person-not-allowed' });
+	});
+
+	it('refuses disabled people and non-members adding people', () => {
+		expect(checkNewConversation(petr, { kind: 'case', serviceCase: sc1042 }, [gone])).toMatchObject({ reason: 'person-disabled' });
+		expect(checkAddMembers(tomas, false, { kind: 'case', serviceCase: sc1042 }, [anna])).toMatchObject({ reason: 'not-a-member' });
+		expect(checkAddMembers(petr, true, { kind: 'case', serviceCase: sc1042 }, [tomas])).toBeNull();
+		expect(checkAddMembers(petr, true, { kind: 'case', serviceCase: sc1042 }, [jan])).toMatchObject({ reason: 'person-not-allowed' });
+	});
+
+	it('offers in the picker exactly the people the relay would accept', () => {
+		const names = (ps: Person[]) => ps.map((p) => p.id).sort();
+		expect(names(selectablePeople(anna, { kind: 'direct' }, everyone))).toEqual(['tomas']);
+		expect(names(selectablePeople(anna, { kind: 'case', serviceCase: sc1042 }, everyone))).toEqual(['eva', 'petr', 'tomas']);
+		expect(names(selectablePeople(petr, { kind: 'case', serviceCase: sc1042 }, everyone))).toEqual(['anna', 'eva', 'tomas']);
+	});
+});

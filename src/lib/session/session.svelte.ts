@@ -1,0 +1,35 @@
+// The signed-in person on this device. Kept in localStorage so a tablet stays signed in across reloads and
+// offline shifts; the token's expiry is the relay's to enforce.
+import { isSession, type Session } from './login';
+
+const STORAGE_KEY = 'caseroom.session';
+
+class SessionState {
+	#session = $state<Session | null>(null);
+
+	constructor() {
+		if (typeof window === 'undefined') return;
+		try {
+			const stored: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
+			this.#session = isSession(stored) ? stored : null;
+		} catch {
+			this.#session = null;
+		}
+	}
+
+	get current() {
+		return this.#session;
+	}
+
+	signIn(session: Session) {
+		this.#session = session;
+		localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+	}
+
+	signOut() {
+		this.#session = null;
+		localStorage.removeItem(STORAGE_KEY);
+	}
+}
+
+export const session = new SessionState();

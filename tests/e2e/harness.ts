@@ -1,0 +1,104 @@
+// Starts the product as `npm start` does (one Node process, temp DATA_DIR, a free port) and a real Chromium.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+export interface RunningApp {
+	url: string;
+	dataDir: string;
+	process: ChildProcess;
+	stop(): Promise<void>;
+}
+
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+	const port = await freePort();
+	const dataDir = mkdtempSync(join(tmpdir(), 'caseroom-e2e-'));
+	const child = spawn(process.execPath, ['scripts/start.mjs'], {
+		env: { ...process.env, SKIP_BUILD: '1', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout?.on('data', (d) => (output += d));
+	child.stderr?.on('data', (d) => (output += d));
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`The relay exited (${child.exitCode}):\n${output}`);
+		try {
+			if ((await fetch(`${url}/health`)).ok) break;
+		} catch {
+			/* not listening yet */
+		}
+		if (Date.now() > deadline) throw new Error(`The relay did not answer /health in 30 s:\n${output}`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	return {
+		url,
+		dataDir,
+		process: child,
+		async stop() {
+			if (child.exitCode === null) {
+				const exited = new Promise((r) => child.once('exit', r));
+				child.kill('SIGTERM');
+				await exited;
+			}
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+export async function launchChromium(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: CHROMIUM,
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--use-fake-device-for-media-stream',
+			'--use-fake-ui-for-media-stream'
+		]
+	});
+}
+
+/** A 10" tablet in landscape and a phone, the two layouts people use. */
+export const viewports = {
+	tablet: { width: 1280, height: 800 },
+	phone: { width: 390, height: 844 }
+} satisfies Record<string, BrowserContextOptions['viewport']>;
+
+export async function screenshot(page: Page, name: string) {
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+export async function signIn(page: Page, url: string, username: string, password = 'demo') {
+	await page.goto(`${url}/login`);
+	await page.getByLabel('Username').fill(username);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export function cleanup(...dirs: string[]) {
+	for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}

@@ -1,0 +1,20 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	server: {
+		// In `npm run dev` the relay runs beside Vite (npm run relay); the app talks to it through these.
+		proxy: {
+			'/api': 'http://127.0.0.1:3030',
+			'/health': 'http://127.0.0.1:3030',
+			'/sync': { target: 'ws://127.0.0.1:3030', ws: true },
+			'/peerjs': { target: 'http://127.0.0.1:3030', ws: true }
+		}
+	},
+	test: {
+		include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		testTimeout: 30_000,
+		hookTimeout: 30_000
+	}
+});
