@@ -1,5 +1,5 @@
 // Reads no UI state. The directory as the app and the relay both see it: organisations, people, service cases.
-import type { CaseId, OrgId, UserId } from './ids';
+import type { CaseId, ConversationId, OrgId, UserId } from './ids';
 
 /** The organisation whose field service engineers work on every case. */
 export const ENGINEERS_ORG = 'gfms' as OrgId;
@@ -40,4 +40,24 @@ export interface PublicUser {
 	orgId: OrgId;
 	role: Role;
 	username: string;
+}
+
+/** The wire shape of GET /api/directory: what this person may see (enabled people only). */
+export interface DirectoryView {
+	organisations: Organisation[];
+	people: Person[];
+	cases: ServiceCase[];
+}
+
+/** A conversation as the relay registered it (GET and POST /api/conversations); the relay's ACL. */
+export interface RegisteredConversation {
+	id: ConversationId;
+	kind: 'direct' | 'case';
+	caseId: CaseId | null;
+	members: UserId[];
+	createdBy: UserId;
+	/** Milliseconds since the epoch. */
+	createdAt: number;
+	/** Child documents (whiteboards) whose access follows this conversation's members. */
+	documents: { documentId: string; kind: 'whiteboard' }[];
 }

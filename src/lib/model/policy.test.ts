@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddMembers, checkNewConversation, selectablePeople } from './policy';
+import { canSeePerson, checkAddMembers, checkNewConversation, selectablePeople } from './policy';
 import type { Person, ServiceCase } from './directory';
 import { asCaseId, asOrgId, asUserId } from './ids';
 
@@ -54,5 +54,11 @@ describe('who may talk to whom', () => {
 		expect(names(selectablePeople(anna, { kind: 'direct' }, everyone))).toEqual(['tomas']);
 		expect(names(selectablePeople(anna, { kind: 'case', serviceCase: sc1042 }, everyone))).toEqual(['eva', 'petr', 'tomas']);
 		expect(names(selectablePeople(petr, { kind: 'case', serviceCase: sc1042 }, everyone))).toEqual(['anna', 'eva', 'tomas']);
+	});
+
+	it('shows a customer their own organisation and GFMS, and an engineer everyone', () => {
+		expect(everyone.filter((p) => canSeePerson(anna, p))).toEqual([petr, eva, anna, tomas, gone]);
+		expect(everyone.filter((p) => canSeePerson(jan, p))).toEqual([petr, eva, jan]);
+		expect(everyone.filter((p) => canSeePerson(petr, p))).toEqual(everyone);
 	});
 });

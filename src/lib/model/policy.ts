@@ -22,6 +22,11 @@ export function canSeeCase(actor: Person, serviceCase: ServiceCase): boolean {
 	return isEngineer(actor) || serviceCase.org === actor.org;
 }
 
+/** Whom the directory shows `actor`: their own organisation and GFMS; a GFMS engineer sees everyone. */
+export function canSeePerson(actor: Person, person: Pick<Person, 'org'>): boolean {
+	return isEngineer(actor) || isEngineer(person) || person.org === actor.org;
+}
+
 /**
  * Whether `actor` may have `person` in a conversation of this scope.
  * Direct chat: only the actor's own organisation. Service case chat: GFMS and the case's organisation.
