@@ -1,0 +1,156 @@
+// The relay's automerge-repo NetworkAdapter: speaks the stock WebSocket protocol (join → peer, ProtocolV1) on
+// sockets the relay authenticated, binds each peer id to the signed-in user, closes a socket on any bad frame,
+// checks access once more before anything leaves, and holds sync messages until their document is on disk.
+import { NetworkAdapter, type Message, type PeerId, type PeerMetadata } from '@automerge/automerge-repo';
+import type { RawData, WebSocket } from 'ws';
+import type { UserId } from '../src/lib/model/ids.ts';
+import { coalesceSaves, createOutbox } from './sync-outbox.ts';
+import { SyncSockets, type Connection } from './sync-sockets.ts';
+import { errorMessage, parseClientFrame, peerIdBelongsTo, peerMessage } from './sync-wire.ts';
+
+export interface RelayAdapterOptions {
+	/** May this user receive anything of this document? The last check before a message leaves the relay. */
+	mayRead(userId: UserId, documentId: string): boolean;
+	/** Saves the document; sync messages wait for it. Without it they go out at once (adapter contract tests). */
+	save?(documentId: string): Promise<void>;
+	/** May this user speak as this peer id? Default: `${userId}:${suffix}` (see peerIdBelongsTo). */
+	peerIdAllowed?(peerId: string, userId: UserId): boolean;
+	keepAliveMs?: number;
+	/** A socket that has not joined after this long is dropped. */
+	joinTimeoutMs?: number;
+	/** A client reading slower than this much queued output is dropped (it resyncs on reconnect). */
+	maxBufferedBytes?: number;
+	log?(message: string): void;
+}
+
+export class RelayNetworkAdapter extends NetworkAdapter {
+	readonly #options: RelayAdapterOptions;
+	readonly #sockets: SyncSockets;
+	readonly #outbox;
+	#resolveReady!: () => void;
+	readonly #ready = new Promise<void>((resolve) => (this.#resolveReady = resolve));
+	#isReady = false;
+
+	constructor(options: RelayAdapterOptions) {
+		super();
+		this.#options = options;
+		this.#sockets = new SyncSockets({
+			onMessage: (connection, data, isBinary) => this.#receive(connection, data, isBinary),
+			onPeerGone: (peerId) => this.emit('peer-disconnected', { peerId }),
+			keepAliveMs: options.keepAliveMs,
+			joinTimeoutMs: options.joinTimeoutMs,
+			log: (message) => this.#log(message)
+		});
+		this.#outbox = createOutbox<Message, Connection>({
+			persisted: options.save ? coalesceSaves(options.save) : undefined,
+			deliver: (connection, message) => this.#deliver(connection, message),
+			failed: (connection, error) => {
+				this.#log(`Saving before an acknowledgement failed, dropping ${connection.peerId}: ${String(error)}`);
+				this.#sockets.drop(connection);
+			}
+		});
+	}
+
+	isReady(): boolean {
+		return this.#isReady;
+	}
+
+	whenReady(): Promise<void> {
+		return this.#ready;
+	}
+
+	connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
+		this.peerId = peerId;
+		this.peerMetadata = peerMetadata ?? {};
+		this.#sockets.startKeepAlive();
+		this.#isReady = true;
+		this.#resolveReady();
+	}
+
+	/** Drops every socket; connect() starts accepting again. */
+	disconnect(): void {
+		this.#isReady = false;
+		this.#sockets.stop();
+	}
+
+	/** Takes over a socket the relay upgraded for this signed-in user. */
+	attach(socket: WebSocket, userId: UserId): void {
+		socket.on('error', (error) => this.#log(`Sync socket of ${userId}: ${error.message}`));
+		if (!this.#isReady) return socket.terminate();
+		this.#sockets.add(socket, userId);
+	}
+
+	/** The user behind a connected peer id; undefined once it disconnected. */
+	userOf(peerId: PeerId): UserId | undefined {
+		return this.#sockets.byPeer(peerId)?.userId;
+	}
+
+	disconnectUser(userId: UserId): void {
+		this.#sockets.dropUser(userId);
+	}
+
+	connectionCount(): number {
+		return this.#sockets.count();
+	}
+
+	send(message: Message): void {
+		const connection = this.#sockets.byPeer(message.targetId);
+		if (!connection) return;
+		const { documentId } = message;
+		// doc-unavailable carries nothing of the document; everything else needs read access, checked now.
+		if (documentId !== undefined && message.type !== 'doc-unavailable' && !this.#options.mayRead(connection.userId, documentId)) return;
+		this.#outbox.push(connection, message);
+	}
+
+	#receive(connection: Connection, data: RawData, isBinary: boolean): void {
+		if (!isBinary || !(data instanceof Uint8Array)) return this.#sockets.drop(connection);
+		const frame = parseClientFrame(data);
+		if (frame.kind === 'invalid') {
+			this.#log(`Dropping a sync socket of ${connection.userId}: ${frame.reason}`);
+			return this.#sockets.drop(connection);
+		}
+		if (frame.kind === 'join') return this.#join(connection, frame.senderId, frame.peerMetadata, frame.protocolSupported);
+		// Every later frame speaks as the peer id this socket joined with, and only to the relay.
+		const senderId = frame.kind === 'message' ? frame.message.senderId : frame.senderId;
+		if (connection.peerId === null || senderId !== connection.peerId) {
+			this.#log(`Dropping a sync socket of ${connection.userId}: sender ${senderId} is not its peer`);
+			return this.#sockets.drop(connection);
+		}
+		if (frame.kind === 'message' && frame.message.targetId === this.peerId) this.emit('message', frame.message);
+	}
+
+	#join(connection: Connection, peerId: PeerId, peerMetadata: PeerMetadata, protocolSupported: boolean): void {
+		const relayId = this.peerId ?? ('relay' as PeerId);
+		const refuse = (reason: string) => {
+			this.#sockets.send(connection, errorMessage(relayId, peerId, reason));
+			connection.socket.close(1008, 'refused');
+			this.#sockets.forget(connection);
+			// A client that does not answer the close handshake is cut a moment later.
+			setTimeout(() => connection.socket.terminate(), 1000).unref?.();
+		};
+		if (connection.peerId !== null) {
+			// A repeated join on the same socket is answered again; a different peer id is a spoof.
+			if (connection.peerId !== peerId) return this.#sockets.drop(connection);
+			return this.#sockets.send(connection, peerMessage(relayId, this.peerMetadata ?? {}, peerId));
+		}
+		const allowed = this.#options.peerIdAllowed ?? peerIdBelongsTo;
+		if (!allowed(peerId, connection.userId)) return refuse(`peer id must be "${connection.userId}:<suffix>"`);
+		if (!protocolSupported) return refuse('unsupported protocol version');
+		this.#sockets.bind(connection, peerId);
+		this.emit('peer-candidate', { peerId, peerMetadata });
+		this.#sockets.send(connection, peerMessage(relayId, this.peerMetadata ?? {}, peerId));
+	}
+
+	#deliver(connection: Connection, message: Message): void {
+		if (this.#sockets.byPeer(message.targetId) !== connection) return; // queued for a socket that is gone
+		if (connection.socket.bufferedAmount > (this.#options.maxBufferedBytes ?? 64 * 1024 * 1024)) {
+			this.#log(`Dropping ${connection.peerId}: it does not read its messages`);
+			return this.#sockets.drop(connection);
+		}
+		this.#sockets.send(connection, message);
+	}
+
+	#log(message: string): void {
+		this.#options.log?.(message);
+	}
+}

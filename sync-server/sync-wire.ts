@@ -1,0 +1,113 @@
+// The /sync wire format as the relay reads it: automerge-repo's WebSocket protocol (CBOR frames, join → peer,
+// ProtocolV1), with every frame from a client checked and rebuilt before the Repo sees it. Pure: no sockets here.
+import { next as Automerge } from '@automerge/automerge/slim';
+import { cbor, isValidDocumentId, type DocumentId, type Message, type PeerId, type PeerMetadata, type SessionId, type StorageId } from '@automerge/automerge-repo';
+import { ProtocolV1, type ErrorMessage, type PeerMessage } from '@automerge/automerge-repo-network-websocket';
+
+/** The messages the relay accepts from a client after its join (remote-heads gossip is not run here). */
+export type ClientRepoMessage =
+	| { type: 'sync' | 'request'; senderId: PeerId; targetId: PeerId; documentId: DocumentId; data: Uint8Array }
+	| { type: 'doc-unavailable'; senderId: PeerId; targetId: PeerId; documentId: DocumentId }
+	| { type: 'ephemeral'; senderId: PeerId; targetId: PeerId; documentId: DocumentId; data: Uint8Array; count: number; sessionId: SessionId };
+
+export type ClientFrame =
+	| { kind: 'join'; senderId: PeerId; peerMetadata: PeerMetadata; protocolSupported: boolean }
+	| { kind: 'message'; message: ClientRepoMessage }
+	/** Well-formed but nothing this relay acts on (remote-heads gossip from clients that enable it). */
+	| { kind: 'ignored'; senderId: PeerId }
+	| { kind: 'invalid'; reason: string };
+
+const MAX_ID_LENGTH = 200;
+/** automerge-repo's storage ids are UUIDs; anything else is dropped so it can never reach a storage key. */
+const STORAGE_ID = /^[A-Za-z0-9-]{1,64}$/;
+const PEER_SUFFIX = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * A client's peer id is `${userId}:${suffix}`, the suffix being 1-64 of `[A-Za-z0-9_-]` (the client layer makes
+ * `${userId}:${random}`). The user is everything before the last ':', so no user can take a prefix of another's.
+ */
+export function peerIdBelongsTo(peerId: string, userId: string): boolean {
+	const cut = peerId.lastIndexOf(':');
+	return cut > 0 && peerId.slice(0, cut) === userId && PEER_SUFFIX.test(peerId.slice(cut + 1));
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH;
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array && v.byteLength > 0;
+
+/** Decodes and checks one frame from a client; never throws. */
+export function parseClientFrame(bytes: Uint8Array): ClientFrame {
+	let value: unknown;
+	try {
+		value = cbor.decode(bytes);
+	} catch {
+		return { kind: 'invalid', reason: 'not CBOR' };
+	}
+	if (!isRecord(value) || typeof value.type !== 'string' || !isId(value.senderId)) return { kind: 'invalid', reason: 'not a message' };
+	const senderId = value.senderId as PeerId;
+	switch (value.type) {
+		case 'join':
+			return parseJoin(value, senderId);
+		case 'remote-subscription-change':
+		case 'remote-heads-changed':
+			return { kind: 'ignored', senderId };
+		case 'sync':
+		case 'request':
+		case 'ephemeral':
+		case 'doc-unavailable':
+			return parseRepoMessage(value, value.type, senderId);
+		default:
+			return { kind: 'invalid', reason: `unknown message type` };
+	}
+}
+
+function parseJoin(value: Record<string, unknown>, senderId: PeerId): ClientFrame {
+	const versions = value.supportedProtocolVersions;
+	if (versions !== undefined && (!Array.isArray(versions) || versions.length > 16)) return { kind: 'invalid', reason: 'bad protocol versions' };
+	const meta = isRecord(value.peerMetadata) ? value.peerMetadata : {};
+	const peerMetadata: PeerMetadata = { isEphemeral: meta.isEphemeral === true };
+	if (typeof meta.storageId === 'string' && STORAGE_ID.test(meta.storageId)) peerMetadata.storageId = meta.storageId as StorageId;
+	// As the stock server: a client that names no versions speaks V1.
+	return { kind: 'join', senderId, peerMetadata, protocolSupported: versions === undefined || versions.includes(ProtocolV1) };
+}
+
+function parseRepoMessage(value: Record<string, unknown>, type: ClientRepoMessage['type'], senderId: PeerId): ClientFrame {
+	const { targetId, documentId, data } = value;
+	if (!isId(targetId) || typeof documentId !== 'string' || !isValidDocumentId(documentId)) return { kind: 'invalid', reason: 'bad ids' };
+	const ids = { senderId, targetId: targetId as PeerId, documentId: documentId as DocumentId };
+	if (type === 'doc-unavailable') return { kind: 'message', message: { type, ...ids } };
+	if (!isBytes(data)) return { kind: 'invalid', reason: 'no data' };
+	if (type === 'ephemeral') {
+		const { count, sessionId } = value;
+		if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0 || !isId(sessionId)) return { kind: 'invalid', reason: 'bad ephemeral' };
+		if (!decodes(() => cbor.decode(data))) return { kind: 'invalid', reason: 'ephemeral data is not CBOR' };
+		return { kind: 'message', message: { type, ...ids, data: copy(data), count, sessionId: sessionId as SessionId } };
+	}
+	if (!decodes(() => Automerge.decodeSyncMessage(data))) return { kind: 'invalid', reason: 'not a sync message' };
+	return { kind: 'message', message: { type, ...ids, data: copy(data) } };
+}
+
+function decodes(fn: () => unknown): boolean {
+	try {
+		fn();
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** A plain Uint8Array the size of the payload (cbor-x may hand out views on a larger Buffer). */
+const copy = (data: Uint8Array) => new Uint8Array(data);
+
+export function peerMessage(relayPeerId: PeerId, relayMetadata: PeerMetadata, targetId: PeerId): PeerMessage {
+	return { type: 'peer', senderId: relayPeerId, peerMetadata: relayMetadata, selectedProtocolVersion: ProtocolV1, targetId };
+}
+
+export function errorMessage(relayPeerId: PeerId, targetId: PeerId, message: string): ErrorMessage {
+	return { type: 'error', senderId: relayPeerId, message, targetId };
+}
+
+/** CBOR bytes of a frame for the socket (a fresh buffer: ws sends the whole underlying ArrayBuffer otherwise). */
+export function encodeFrame(frame: PeerMessage | ErrorMessage | Message): Uint8Array {
+	return new Uint8Array(cbor.encode(frame));
+}
