@@ -1,0 +1,38 @@
+// `npm run relay` / `npm start`: load the configuration, start the relay, stop it cleanly on SIGINT/SIGTERM.
+import { ConfigError, loadConfig } from './config.ts';
+import { DataDirLocked } from './data-lock.ts';
+import { JournalCorrupt } from './journal.ts';
+import { createServer } from './server.ts';
+
+// automerge-repo saves in the background; a failed save (disk full, EIO) must be reported, not kill the relay:
+// the change it carried stays unacknowledged, so the client keeps it and sends it again.
+process.on('unhandledRejection', (reason) => console.error('Background task failed:', reason));
+
+let relay: Awaited<ReturnType<typeof createServer>>;
+try {
+	const config = loadConfig();
+	relay = await createServer(config);
+	console.log(`Caseroom relay on ${relay.url} (DATA_DIR ${config.dataDir}), started in ${Math.round(process.uptime() * 1000)} ms`);
+} catch (err) {
+	// Expected problems (bad configuration, DATA_DIR in use or damaged, port taken) need no stack trace.
+	const expected = [ConfigError, DataDirLocked, JournalCorrupt].some((k) => err instanceof k) || (err as NodeJS.ErrnoException).code;
+	console.error(`The relay could not start: ${expected ? (err as Error).message : (err as Error).stack}`);
+	if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error('Another program uses this port: stop it, or set PORT.');
+	process.exit(1);
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+	process.on(signal, () => {
+		if (stopping) process.exit(1);
+		stopping = true;
+		console.log(`${signal}: closing connections…`);
+		setTimeout(() => process.exit(1), 10_000).unref();
+		relay.close().then(
+			() => process.exit(0),
+			(err: unknown) => {
+				console.error('Closing failed:', err);
+				process.exit(1);
+			}
+		);
+	});

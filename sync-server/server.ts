@@ -1,0 +1,148 @@
+// The relay as a factory: one HTTP(S) server with the PWA, /health, /api, /sync (automerge-repo) and /peerjs,
+// the directory store, and the admin socket. Tests start it in-process on port 0; main.ts is a few lines around it.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { UserId } from '../src/lib/model/ids.ts';
+import { runAdminCommand } from './admin-commands.ts';
+import { listenForAdmin } from './admin-socket.ts';
+import { createApiHandler, type AccessHooks } from './api.ts';
+import type { Config } from './config.ts';
+import { loadDemoDirectoryIfEmpty } from './demo-directory.ts';
+import { openJournalStore, type DirectoryStore } from './directory-store.ts';
+import { requestScheme, sendJson } from './http-util.ts';
+import { createLoginThrottle } from './login-throttle.ts';
+import { createPeerSignalling, PEERJS_PATH } from './peer.ts';
+import { createStaticHandler } from './static-files.ts';
+import { createSyncRelay } from './sync.ts';
+import { createTokens, loadTokenKey } from './tokens.ts';
+
+export interface RelayServer {
+	/** e.g. http://127.0.0.1:3030 (localhost when listening on every interface). */
+	url: string;
+	port: number;
+	config: Config;
+	store: DirectoryStore;
+	close(): Promise<void>;
+}
+
+export interface RelayDeps {
+	/** The clock for tokens and sign-in throttling (tests move it forward). */
+	now?: () => number;
+	log?: (message: string) => void;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export async function createServer(config: Config, deps: RelayDeps = {}): Promise<RelayServer> {
+	const now = deps.now ?? Date.now;
+	const log = deps.log ?? ((m: string) => console.log(m));
+	const startedAt = now();
+	const cleanup: (() => unknown)[] = [];
+	const undo = async () => {
+		for (const step of cleanup.reverse()) await step();
+	};
+	try {
+		const store = openJournalStore(config.dataDir, { warn: log });
+		cleanup.push(() => store.close());
+		if (await loadDemoDirectoryIfEmpty(store)) log('Loaded the demo directory (password "demo" for every account).');
+
+		const tokens = createTokens({ key: loadTokenKey(config.dataDir), ttlHours: config.tokenTtlHours, lookup: (id) => store.person(id), now });
+		const authenticate = (token: string): UserId | null => {
+			const check = tokens.verify(token);
+			return check.ok ? check.userId : null;
+		};
+		// Closed after sync and PeerJS (cleanup runs in reverse): its close waits for their upgraded sockets.
+		const server = config.tls
+			? https.createServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) })
+			: http.createServer();
+		cleanup.push(() => closeHttp(server));
+		const sync = await createSyncRelay({
+			dataDir: config.dataDir,
+			access: { authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId) },
+			maxMessageBytes: config.syncMaxMessageBytes,
+			log
+		});
+		cleanup.push(() => sync.close());
+		const peer = createPeerSignalling({ server, authenticate, trustProxy: config.trustProxy, log });
+		cleanup.push(() => peer.close());
+		const hooks: AccessHooks = {
+			accessChanged: (ids) => sync.accessChanged(ids),
+			cutOff(userId) {
+				sync.disconnectUser(userId);
+				peer.disconnectUser(userId);
+			}
+		};
+		const api = createApiHandler({ config, store, tokens, throttle: createLoginThrottle({ now }), hooks, now });
+		const serveStatic = createStaticHandler(config.staticDir);
+
+		const onRequest = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+			const pathname = pathOf(req);
+			try {
+				if (pathname === null) sendJson(res, 400, { error: 'The address is not valid.' });
+				else if (pathname === '/health')
+					sendJson(res, 200, { ok: true, version: VERSION, uptimeSeconds: Math.round((now() - startedAt) / 1000), secure: requestScheme(req, config.trustProxy) === 'https', connections: sync.connectionCount() + peer.connectionCount() });
+				else if (pathname === '/api' || pathname.startsWith('/api/')) await api(req, res, pathname);
+				else if (pathname === PEERJS_PATH || pathname.startsWith(`${PEERJS_PATH}/`)) peer.handleRequest(req, res);
+				else await serveStatic(req, res, pathname);
+			} catch (err) {
+				log(`Request ${req.method} ${pathname} failed: ${(err as Error).stack ?? err}`);
+				if (!res.headersSent) sendJson(res, 500, { error: 'The relay failed to handle this request.' });
+				else res.destroy();
+			}
+		};
+		const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+			// A client vanishing mid-handshake must never crash the relay.
+			socket.on('error', () => socket.destroy());
+			const pathname = pathOf(req);
+			if (pathname === '/sync') sync.handleUpgrade(req, socket, head);
+			else if (pathname?.startsWith(`${PEERJS_PATH}/`)) peer.handleUpgrade(req, socket, head);
+			else {
+				socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+				socket.destroy();
+			}
+		};
+
+		server.on('request', (req, res) => void onRequest(req, res));
+		server.on('upgrade', onUpgrade);
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(config.port, config.host, () => resolve());
+		});
+		server.on('error', (err) => log(`HTTP server error: ${err.message}`));
+
+		const admin = await listenForAdmin(config.dataDir, (argv) => runAdminCommand(argv, { store, cutOff: hooks.cutOff }));
+		cleanup.push(() => admin.close());
+
+		const port = (server.address() as AddressInfo).port;
+		const host = ['0.0.0.0', '::', ''].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+		let closing: Promise<void> | undefined;
+		return {
+			url: `${config.tls ? 'https' : 'http'}://${host}:${port}`,
+			port,
+			config,
+			store,
+			close: () => (closing ??= undo())
+		};
+	} catch (err) {
+		await undo();
+		throw err;
+	}
+}
+
+function pathOf(req: http.IncomingMessage): string | null {
+	try {
+		return new URL(req.url ?? '/', 'http://relay').pathname;
+	} catch {
+		return null;
+	}
+}
+
+function closeHttp(server: http.Server | https.Server): Promise<void> {
+	return new Promise((resolve) => {
+		server.close(() => resolve());
+		server.closeAllConnections();
+	});
+}
