@@ -24,44 +24,61 @@ export interface RunningApp {
 	url: string;
 	dataDir: string;
 	process: ChildProcess;
+	/** Stops the relay (SIGTERM) and starts it again on the same port and DATA_DIR once `whileDown` resolves. */
+	restart(whileDown?: () => Promise<void>): Promise<void>;
 	stop(): Promise<void>;
 }
 
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
 	const port = await freePort();
 	const dataDir = mkdtempSync(join(tmpdir(), 'caseroom-e2e-'));
-	const child = spawn(process.execPath, ['scripts/start.mjs'], {
-		env: { ...process.env, SKIP_BUILD: '1', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ...env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
+	const url = `http://127.0.0.1:${port}`;
+	const launch = () => spawnRelay(url, { ...process.env, SKIP_BUILD: '1', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ...env });
+	let child = await launch();
+	const app: RunningApp = {
+		url,
+		dataDir,
+		process: child,
+		async restart(whileDown) {
+			await terminate(child);
+			await whileDown?.();
+			app.process = child = await launch();
+		},
+		async stop() {
+			await terminate(child);
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+	return app;
+}
+
+/** Runs scripts/start.mjs (what `npm start` runs) and waits until it answers /health. */
+async function spawnRelay(url: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+	const child = spawn(process.execPath, ['scripts/start.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	child.stdout?.on('data', (d) => (output += d));
 	child.stderr?.on('data', (d) => (output += d));
-	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 30_000;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`The relay exited (${child.exitCode}):\n${output}`);
 		try {
-			if ((await fetch(`${url}/health`)).ok) break;
+			if ((await fetch(`${url}/health`)).ok) return child;
 		} catch {
 			/* not listening yet */
 		}
-		if (Date.now() > deadline) throw new Error(`The relay did not answer /health in 30 s:\n${output}`);
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`The relay did not answer /health in 30 s:\n${output}`);
+		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	return {
-		url,
-		dataDir,
-		process: child,
-		async stop() {
-			if (child.exitCode === null) {
-				const exited = new Promise((r) => child.once('exit', r));
-				child.kill('SIGTERM');
-				await exited;
-			}
-			rmSync(dataDir, { recursive: true, force: true });
-		}
-	};
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((r) => child.once('exit', r));
+	child.kill('SIGTERM');
+	await exited;
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -18,6 +18,8 @@ export const en = {
 	'connection.online': 'Online',
 	'connection.connecting': 'Connecting…',
 	'connection.offline': 'Offline: changes are kept on this device',
+	'connection.signInRefused': 'Your sign-in has expired or was withdrawn: sign in again to sync. What you wrote stays on this device.',
+	'connection.signInAgain': 'Sign in again',
 	'conferencing.loading': 'Opening your conversations…',
 	'conferencing.storageFailed': 'This device could not open its local storage: {detail}'
 } as const;
@@ -42,6 +44,8 @@ export const cs: Record<MessageKey, string> = {
 	'connection.online': 'Online',
 	'connection.connecting': 'Připojování…',
 	'connection.offline': 'Offline: změny zůstávají v tomto zařízení',
+	'connection.signInRefused': 'Vaše přihlášení vypršelo nebo bylo zrušeno: přihlaste se znovu, aby se data synchronizovala. Co jste napsali, zůstává v tomto zařízení.',
+	'connection.signInAgain': 'Přihlásit se znovu',
 	'conferencing.loading': 'Otevírání konverzací…',
 	'conferencing.storageFailed': 'Zařízení nemohlo otevřít místní úložiště: {detail}'
 };

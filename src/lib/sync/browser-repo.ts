@@ -1,0 +1,50 @@
+// The app's Repo in the browser: the Automerge wasm first, this person's own IndexedDB database, and the relay on this
+// page's origin. The conferencing page imports this module dynamically, so the 3.5 MB wasm stays off the sign-in path.
+import wasmUrl from '@automerge/automerge/automerge.wasm?url';
+import { initializeWasm } from '@automerge/automerge-repo/slim';
+import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
+import { createClientRepo, type ClientRepo } from './client-repo';
+
+/** One database per person, so two people sharing a tablet never see each other's documents. */
+export const databaseNameFor = (userId: string) => `caseroom-${userId}`;
+const STORE = 'documents';
+
+/** ws://host/sync, or wss:// when the page came over HTTPS (a browser refuses ws:// from an https:// page). */
+export function syncUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
+	return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+}
+
+export interface BrowserRepoOptions {
+	token: string;
+	userId: string;
+	/** See ClientRepoOptions.onAuthSuspect. */
+	onAuthSuspect?: () => void;
+}
+
+export async function openBrowserRepo(options: BrowserRepoOptions): Promise<ClientRepo> {
+	await initializeWasm(wasmUrl);
+	const name = databaseNameFor(options.userId);
+	// The adapter opens its database lazily and would only fail on the first save; fail here, where the UI can say so.
+	await probeDatabase(name);
+	return createClientRepo({
+		url: syncUrlFor(location),
+		token: options.token,
+		userId: options.userId,
+		storage: new IndexedDBStorageAdapter(name, STORE),
+		onAuthSuspect: options.onAuthSuspect
+	});
+}
+
+function probeDatabase(name: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const request = indexedDB.open(name, 1);
+		// Version 1 with one object store is what IndexedDBStorageAdapter creates itself.
+		request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+		request.onsuccess = () => {
+			request.result.close();
+			resolve();
+		};
+		request.onerror = () => reject(request.error ?? new Error('IndexedDB refused to open.'));
+		request.onblocked = () => reject(new Error('Another window holds an old version of the local database open.'));
+	});
+}
