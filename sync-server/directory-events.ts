@@ -1,16 +1,10 @@
 // The directory journal's records: one event per change, a discriminated union with a decoder that refuses
 // anything it does not understand (a journal written by a newer relay, or damage).
-import type { Organisation, Role, ServiceCase } from '../src/lib/model/directory.ts';
-import type { CaseId, ConversationId, OrgId, UserId } from '../src/lib/model/ids.ts';
+import type { Organisation, Person, RegisteredConversation, ServiceCase } from '../src/lib/model/directory.ts';
+import type { ConversationId, UserId } from '../src/lib/model/ids.ts';
 
 /** A person as the relay keeps them: with the password hash and the token epoch. */
-export interface StoredPerson {
-	id: UserId;
-	username: string;
-	name: string;
-	org: OrgId;
-	role: Role;
-	disabled: boolean;
+export interface StoredPerson extends Person {
 	passwordHash: string;
 	/** Bumped on a password reset and on disable: tokens carrying an older epoch are refused. */
 	tokenEpoch: number;
@@ -18,15 +12,8 @@ export interface StoredPerson {
 
 export type DocumentKind = 'whiteboard';
 
-export interface ConversationRecord {
-	id: ConversationId;
-	kind: 'direct' | 'case';
-	caseId: CaseId | null;
-	members: UserId[];
-	createdBy: UserId;
-	/** Milliseconds since the epoch. */
-	createdAt: number;
-}
+/** The journal keeps a conversation's documents as their own events. */
+export type ConversationRecord = Omit<RegisteredConversation, 'documents'>;
 
 export interface AttachedDocument {
 	documentId: string;

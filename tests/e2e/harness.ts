@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -79,6 +80,28 @@ async function terminate(child: ChildProcess): Promise<void> {
 	const exited = new Promise((r) => child.once('exit', r));
 	child.kill('SIGTERM');
 	await exited;
+}
+
+/** For a test file: the app (as `npm start` runs it) and Chromium, started before its tests and stopped after. */
+export function useAppAndBrowser(): { readonly app: RunningApp; readonly browser: Browser } {
+	let app: RunningApp | undefined;
+	let browser: Browser | undefined;
+	beforeAll(async () => {
+		app = await startApp();
+		browser = await launchChromium();
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await app?.stop();
+	});
+	return {
+		get app() {
+			return app!;
+		},
+		get browser() {
+			return browser!;
+		}
+	};
 }
 
 export async function launchChromium(): Promise<Browser> {
