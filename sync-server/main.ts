@@ -12,13 +12,19 @@ let relay: Awaited<ReturnType<typeof createServer>>;
 try {
 	const config = loadConfig();
 	relay = await createServer(config);
-	console.log(`Caseroom relay on ${relay.url} (DATA_DIR ${config.dataDir}), started in ${Math.round(process.uptime() * 1000)} ms`);
+	console.log(`Caseroom relay on ${relay.url} (DATA_DIR ${config.dataDir}), started in ${startupMs()} ms`);
 } catch (err) {
 	// Expected problems (bad configuration, DATA_DIR in use or damaged, port taken) need no stack trace.
 	const expected = [ConfigError, DataDirLocked, JournalCorrupt].some((k) => err instanceof k) || (err as NodeJS.ErrnoException).code;
 	console.error(`The relay could not start: ${expected ? (err as Error).message : (err as Error).stack}`);
 	if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error('Another program uses this port: stop it, or set PORT.');
 	process.exit(1);
+}
+
+/** From process start, or from after the build when scripts/start.mjs built the app first. */
+function startupMs(): number {
+	const mark = Number(process.env.CASEROOM_START_MARK ?? 0);
+	return Math.round(performance.now() - (Number.isFinite(mark) ? mark : 0));
 }
 
 let stopping = false;
