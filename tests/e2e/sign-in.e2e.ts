@@ -12,7 +12,10 @@ describe('signing in', () => {
 		await page.waitForURL(`${running.app.url}/conferencing`);
 		await expect(page.getByRole('navigation', { name: 'Conferencing' }).isVisible()).resolves.toBe(true);
 		await page.getByText('Signed in as Anna Horáková (Acme Precision s.r.o.)').waitFor();
+		await page.getByRole('status').getByText('Online', { exact: true }).waitFor();
 		await screenshot(page, 'signed-in-tablet');
+		await page.setViewportSize(viewports.phone);
+		await screenshot(page, 'signed-in-phone');
 
 		await page.reload();
 		await page.getByText('Signed in as Anna Horáková').waitFor();
