@@ -84,6 +84,8 @@ export function createApiHandler(ctx: ApiContext) {
 		} catch (err) {
 			if (err instanceof HttpError)
 				sendError(res, err.status, err.message, err.status === 413 ? { connection: 'close' } : {});
+			else if (isDiskFull(err))
+				sendError(res, 507, "The relay's disk is full, so nothing was saved. Ask the relay's administrator to free space on it, then try again.");
 			else {
 				console.error('API error:', err);
 				sendError(res, 500, 'The relay failed to handle this request. Try again; if it persists, check the relay log.');
@@ -113,6 +115,11 @@ function authenticate(ctx: ApiContext, req: IncomingMessage): StoredPerson {
 	const check = ctx.tokens.verify(match[1]!);
 	if (!check.ok) throw new HttpError(401, describeTokenProblem(check.reason));
 	return ctx.store.person(check.userId)!;
+}
+
+function isDiskFull(err: unknown): boolean {
+	const code = (err as NodeJS.ErrnoException | null)?.code;
+	return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 function decodeSegment(segment: string | undefined): string {

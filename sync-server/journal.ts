@@ -1,7 +1,7 @@
 // An append-only JSON-lines file: each record is written and fsynced before append() returns, so a record
 // that was acknowledged survives kill -9. A torn last line (killed mid-write) is dropped with a warning;
 // compaction replaces the whole file atomically (temp file, fsync, rename, fsync of the directory).
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 export class JournalCorrupt extends Error {}
@@ -28,8 +28,20 @@ export function openJournal<T>(path: string, decode: (value: unknown) => T, warn
 		records,
 		journal: {
 			append(record) {
-				writeAll(fd, JSON.stringify(record) + '\n');
-				fsyncSync(fd);
+				const before = fstatSync(fd).size;
+				try {
+					writeAll(fd, JSON.stringify(record) + '\n');
+					fsyncSync(fd);
+				} catch (err) {
+					// A full disk can take half a line: cut it off, or the next record would follow it on the same
+					// line and the journal would be damaged in the middle, which the relay refuses to start on.
+					try {
+						ftruncateSync(fd, before);
+					} catch {
+						/* the original error says more */
+					}
+					throw err;
+				}
 			},
 			rewrite(all) {
 				const tmp = `${path}.tmp`;
