@@ -27,6 +27,8 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 	readonly #options: RelayAdapterOptions;
 	readonly #sockets: SyncSockets;
 	readonly #outbox;
+	/** The documents each user has asked the relay about (request or sync), on any device. */
+	readonly #asked = new Map<UserId, Set<string>>();
 	#resolveReady!: () => void;
 	readonly #ready = new Promise<void>((resolve) => (this.#resolveReady = resolve));
 	#isReady = false;
@@ -85,6 +87,12 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 		return this.#sockets.byPeer(peerId)?.userId;
 	}
 
+	/** This peer's user has asked about this document before: telling them about it reveals nothing. */
+	hasAsked(peerId: PeerId, documentId: string): boolean {
+		const userId = this.userOf(peerId);
+		return userId !== undefined && (this.#asked.get(userId)?.has(documentId) ?? false);
+	}
+
 	disconnectUser(userId: UserId): void {
 		this.#sockets.dropUser(userId);
 	}
@@ -116,7 +124,10 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 			this.#log(`Dropping a sync socket of ${connection.userId}: sender ${senderId} is not its peer`);
 			return this.#sockets.drop(connection);
 		}
-		if (frame.kind === 'message' && frame.message.targetId === this.peerId) this.emit('message', frame.message);
+		if (frame.kind !== 'message' || frame.message.targetId !== this.peerId) return;
+		const { type, documentId } = frame.message;
+		if ((type === 'request' || type === 'sync') && documentId !== undefined) this.#noteAsked(connection.userId, documentId);
+		this.emit('message', frame.message);
 	}
 
 	#join(connection: Connection, peerId: PeerId, peerMetadata: PeerMetadata, protocolSupported: boolean): void {
@@ -139,6 +150,12 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 		this.#sockets.bind(connection, peerId);
 		this.emit('peer-candidate', { peerId, peerMetadata });
 		this.#sockets.send(connection, peerMessage(relayId, this.peerMetadata ?? {}, peerId));
+	}
+
+	#noteAsked(userId: UserId, documentId: string): void {
+		let documents = this.#asked.get(userId);
+		if (!documents) this.#asked.set(userId, (documents = new Set()));
+		documents.add(documentId);
 	}
 
 	#deliver(connection: Connection, message: Message): void {

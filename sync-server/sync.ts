@@ -1,5 +1,5 @@
 // /sync: the relay's automerge-repo. Authenticates the WebSocket upgrade, serves each document only to the
-// users who may read it, never announces documents, and acknowledges a change only once it is on disk.
+// users who may read it, never tells anyone of a document they have not asked about, and acknowledges a change only once it is on disk.
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import path from 'node:path';
@@ -47,6 +47,10 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 		}
 	};
 	let repo: Repo | undefined;
+	const mayReadAs = (peerId: PeerId, documentId: string) => {
+		const userId = adapter.userOf(peerId);
+		return userId !== undefined && mayRead(userId, documentId);
+	};
 	const adapter = new RelayNetworkAdapter({
 		mayRead,
 		// Only a ready document has anything to save (one still being requested sends empty sync messages).
@@ -61,11 +65,12 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 		network: [adapter],
 		peerId: `relay-${randomBytes(6).toString('hex')}` as PeerId,
 		shareConfig: {
-			announce: async () => false,
-			access: async (peerId, documentId) => {
-				const userId = adapter.userOf(peerId);
-				return userId !== undefined && documentId !== undefined && mayRead(userId, documentId);
-			}
+			// Never tells anyone of a document they did not ask about. It does resume sync, unasked, with a user who
+			// asked before: automerge-repo keeps a peer's sync state across a reconnect and resets it only when it
+			// begins syncing with that peer, so without this, whatever the relay sent on a connection that died
+			// (a change, or the acknowledgement of one) would count as received and never be sent again.
+			announce: async (peerId, documentId) => documentId !== undefined && adapter.hasAsked(peerId, documentId) && mayReadAs(peerId, documentId),
+			access: async (peerId, documentId) => documentId !== undefined && mayReadAs(peerId, documentId)
 		}
 	});
 	await adapter.whenReady();

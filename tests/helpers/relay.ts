@@ -106,9 +106,13 @@ export interface ChildRelay {
 	kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs sync-server/main.ts as one child Node process (tsx as an import hook), port 0, and waits for /health. */
-export async function spawnRelay(dataDir: string, env: Record<string, string> = {}): Promise<ChildRelay> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
+/**
+ * Runs sync-server/main.ts as one child Node process (tsx as an import hook), port 0, and waits for /health.
+ * `wrap` runs it through another command, which ends by exec'ing the given arguments (see diskFullWrap).
+ */
+export async function spawnRelay(dataDir: string, env: Record<string, string> = {}, wrap: string[] = []): Promise<ChildRelay> {
+	const [command, ...args] = [...wrap, process.execPath, '--import', 'tsx', 'sync-server/main.ts'];
+	const child = spawn(command!, args, {
 		cwd: ROOT,
 		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, STATIC_DIR: join(ROOT, 'build'), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
