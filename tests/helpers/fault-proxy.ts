@@ -34,20 +34,21 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
 		}
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const cutAndHeal = () => {
+		for (const { client, upstream } of [...pairs]) {
+			client.destroy();
+			upstream.destroy();
+		}
+		swallowing = false;
+	};
 	return {
 		port: (server.address() as net.AddressInfo).port,
 		swallowToClients() {
 			swallowing = true;
 		},
-		cutAndHeal() {
-			for (const { client, upstream } of [...pairs]) {
-				client.destroy();
-				upstream.destroy();
-			}
-			swallowing = false;
-		},
+		cutAndHeal,
 		close() {
-			this.cutAndHeal();
+			cutAndHeal();
 			return new Promise((resolve) => server.close(() => resolve()));
 		}
 	};

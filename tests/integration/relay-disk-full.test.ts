@@ -7,10 +7,11 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asCaseId, asMessageId, asUserId } from '../../src/lib/model/ids.ts';
-import { newConversation, postMessage } from '../../src/lib/model/conversation.ts';
+import { asMessageId, asUserId } from '../../src/lib/model/ids.ts';
+import { postMessage } from '../../src/lib/model/conversation.ts';
 import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts';
 import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo.ts';
+import { petrsCaseChatWithAnna } from '../helpers/demo-conversation.ts';
 import { api, login, spawnRelay, tempDataDir, type ChildRelay } from '../helpers/relay.ts';
 import { FAST_BACKOFF, shutdownAll, until } from './sync-harness.ts';
 
@@ -50,19 +51,7 @@ function fillDisk(path: string): void {
 const register = async (documentId: string) =>
 	api(relay.url, '/api/conversations', { token: (await login(relay.url, 'petr')).token, body: { documentId, kind: 'case', caseId: 'SC-1042', members: ['anna'] } });
 
-function newCaseChat(client: ClientRepo) {
-	return client.repo.create<ConversationDoc>(
-		newConversation({
-			kind: 'case',
-			title: '',
-			case: { id: asCaseId('SC-1042'), number: 'SC-1042', title: 'CUT P 550 – wire breakage during roughing' },
-			creator: { id: asUserId('petr'), name: 'Petr Novák' },
-			members: [{ id: asUserId('anna'), name: 'Anna Horáková' }],
-			at: Date.now(),
-			messageId: asMessageId(`m-${Math.random()}`)
-		})
-	);
-}
+const newCaseChat = (client: ClientRepo) => client.repo.create<ConversationDoc>(petrsCaseChatWithAnna());
 
 describe('the relay with a full disk', () => {
 	it('acknowledges nothing it could not save, says so, and catches up once there is space', async () => {

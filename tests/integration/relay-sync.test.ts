@@ -6,10 +6,11 @@ import type { AutomergeUrl, DocHandle } from '@automerge/automerge-repo';
 import { rmSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asCaseId, asMessageId, asUserId } from '../../src/lib/model/ids.ts';
-import { newConversation, postMessage } from '../../src/lib/model/conversation.ts';
+import { asMessageId, asUserId } from '../../src/lib/model/ids.ts';
+import { postMessage } from '../../src/lib/model/conversation.ts';
 import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts';
 import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo.ts';
+import { petrsCaseChatWithAnna } from '../helpers/demo-conversation.ts';
 import { api, login, runAdmin, spawnRelay, tempDataDir, type ChildRelay } from '../helpers/relay.ts';
 import { FAST_BACKOFF, rawSocket, shutdownAll, until } from './sync-harness.ts';
 
@@ -41,17 +42,7 @@ const messageTexts = (handle: DocHandle<ConversationDoc>) => handle.doc().messag
 
 /** Petr (GFMS) opens a service case chat with Anna (Acme) on SC-1042 and posts a first message. */
 async function petrOpensCaseChat(petr: ClientRepo, text: string) {
-	const handle = petr.repo.create<ConversationDoc>(
-		newConversation({
-			kind: 'case',
-			title: '',
-			case: { id: asCaseId('SC-1042'), number: 'SC-1042', title: 'CUT P 550 – wire breakage during roughing' },
-			creator: { id: asUserId('petr'), name: 'Petr Novák' },
-			members: [{ id: asUserId('anna'), name: 'Anna Horáková' }],
-			at: Date.now(),
-			messageId: asMessageId(`m-${Math.random()}`)
-		})
-	);
+	const handle = petr.repo.create<ConversationDoc>(petrsCaseChatWithAnna());
 	handle.change((doc) => postMessage(doc, { id: asMessageId(`m-${Math.random()}`), author: asUserId('petr'), at: Date.now(), text }));
 	const { token } = await login(relay.url, 'petr');
 	const registered = await api(relay.url, '/api/conversations', {
