@@ -7,7 +7,6 @@ import { createClientRepo, type ClientRepo } from './client-repo';
 
 /** One database per person, so two people sharing a tablet never see each other's documents. */
 export const databaseNameFor = (userId: string) => `caseroom-${userId}`;
-const STORE = 'documents';
 
 /** ws://host/sync, or wss:// when the page came over HTTPS (a browser refuses ws:// from an https:// page). */
 export function syncUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
@@ -23,28 +22,15 @@ export interface BrowserRepoOptions {
 
 export async function openBrowserRepo(options: BrowserRepoOptions): Promise<ClientRepo> {
 	await initializeWasm(wasmUrl);
-	const name = databaseNameFor(options.userId);
-	// The adapter opens its database lazily and would only fail on the first save; fail here, where the UI can say so.
-	await probeDatabase(name);
+	const storage = new IndexedDBStorageAdapter(databaseNameFor(options.userId), 'documents');
+	// The adapter opens its database at once but reports a failure only to the first load or save: make that a
+	// read of nothing, here, where the UI can say so.
+	await storage.load(['caseroom-storage-check']);
 	return createClientRepo({
 		url: syncUrlFor(location),
 		token: options.token,
 		userId: options.userId,
-		storage: new IndexedDBStorageAdapter(name, STORE),
+		storage,
 		onAuthSuspect: options.onAuthSuspect
-	});
-}
-
-function probeDatabase(name: string): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const request = indexedDB.open(name, 1);
-		// Version 1 with one object store is what IndexedDBStorageAdapter creates itself.
-		request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-		request.onsuccess = () => {
-			request.result.close();
-			resolve();
-		};
-		request.onerror = () => reject(request.error ?? new Error('IndexedDB refused to open.'));
-		request.onblocked = () => reject(new Error('Another window holds an old version of the local database open.'));
 	});
 }
