@@ -8,16 +8,10 @@ import type { Duplex } from 'node:stream';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { UserId } from '../src/lib/model/ids.ts';
+import { peerIdBelongsTo } from './peer-ids.ts';
 
 export const PEERJS_PATH = '/peerjs';
 
-/**
- * A peer id is `<userId>-<random>`, the random part without '-', so the owner is everything before the last '-'
- * (user "a" cannot pose as a peer of user "a-b" with the id "a-b-x").
- */
-export function isPeerIdOf(peerId: string, userId: UserId): boolean {
-	return peerId.startsWith(`${userId}-`) && /^[A-Za-z0-9_]{1,64}$/.test(peerId.slice(userId.length + 1));
-}
 /** Signalling messages (SDP offers, ICE candidates) are small. */
 const MAX_SIGNAL_BYTES = 256 * 1024;
 
@@ -69,7 +63,7 @@ export function createPeerSignalling(options: {
 		handleUpgrade(req, socket, head) {
 			const params = new URL(req.url ?? '/', 'http://relay').searchParams;
 			const userId = options.authenticate(params.get('token') ?? '');
-			if (!userId || !isPeerIdOf(params.get('id') ?? '', userId)) {
+			if (!userId || !peerIdBelongsTo(params.get('id') ?? '', userId, '-')) {
 				socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 				socket.destroy();
 				return;

@@ -6,14 +6,15 @@ import type { RawData, WebSocket } from 'ws';
 import type { UserId } from '../src/lib/model/ids.ts';
 import { coalesceSaves, createOutbox } from './sync-outbox.ts';
 import { SyncSockets, type Connection } from './sync-sockets.ts';
-import { errorMessage, parseClientFrame, peerIdBelongsTo, peerMessage } from './sync-wire.ts';
+import { peerIdBelongsTo } from './peer-ids.ts';
+import { errorMessage, parseClientFrame, peerMessage } from './sync-wire.ts';
 
 export interface RelayAdapterOptions {
 	/** May this user receive anything of this document? The last check before a message leaves the relay. */
 	mayRead(userId: UserId, documentId: string): boolean;
 	/** Saves the document; sync messages wait for it. Without it they go out at once (adapter contract tests). */
 	save?(documentId: string): Promise<void>;
-	/** May this user speak as this peer id? Default: `${userId}:${suffix}` (see peerIdBelongsTo). */
+	/** May this user speak as this peer id? Default: `${userId}:${suffix}` (see peer-ids.ts). */
 	peerIdAllowed?(peerId: string, userId: UserId): boolean;
 	keepAliveMs?: number;
 	/** A socket that has not joined after this long is dropped. */
@@ -144,7 +145,7 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 			if (connection.peerId !== peerId) return this.#sockets.drop(connection);
 			return this.#sockets.send(connection, peerMessage(relayId, this.peerMetadata ?? {}, peerId));
 		}
-		const allowed = this.#options.peerIdAllowed ?? peerIdBelongsTo;
+		const allowed = this.#options.peerIdAllowed ?? ((id: string, user: UserId) => peerIdBelongsTo(id, user, ':'));
 		if (!allowed(peerId, connection.userId)) return refuse(`peer id must be "${connection.userId}:<suffix>"`);
 		if (!protocolSupported) return refuse('unsupported protocol version');
 		this.#sockets.bind(connection, peerId);

@@ -20,16 +20,6 @@ export type ClientFrame =
 const MAX_ID_LENGTH = 200;
 /** automerge-repo's storage ids are UUIDs; anything else is dropped so it can never reach a storage key. */
 const STORAGE_ID = /^[A-Za-z0-9-]{1,64}$/;
-const PEER_SUFFIX = /^[A-Za-z0-9_-]{1,64}$/;
-
-/**
- * A client's peer id is `${userId}:${suffix}`, the suffix being 1-64 of `[A-Za-z0-9_-]` (the client layer makes
- * `${userId}:${random}`). The user is everything before the last ':', so no user can take a prefix of another's.
- */
-export function peerIdBelongsTo(peerId: string, userId: string): boolean {
-	const cut = peerId.lastIndexOf(':');
-	return cut > 0 && peerId.slice(0, cut) === userId && PEER_SUFFIX.test(peerId.slice(cut + 1));
-}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH;
