@@ -1,6 +1,6 @@
 // What the API shows of the store: people without hashes, conversations with their attached documents.
-import { ENGINEERS_ORG, isEngineer, type DirectoryView, type Person, type PublicUser, type RegisteredConversation } from '../src/lib/model/directory.ts';
-import { canSeeCase, canSeePerson } from '../src/lib/model/policy.ts';
+import { type DirectoryView, type Person, type PublicUser, type RegisteredConversation } from '../src/lib/model/directory.ts';
+import { canSeeCase, canSeeOrganisation, canSeePerson } from '../src/lib/model/policy.ts';
 import type { ConversationRecord, StoredPerson } from './directory-events.ts';
 import type { DirectoryStore } from './directory-store.ts';
 
@@ -19,7 +19,7 @@ export function conversationView(store: DirectoryStore, c: ConversationRecord): 
 
 /** Own organisation and GFMS (engineers: everyone), enabled people only, and the cases the person may see. */
 export function directoryView(store: DirectoryStore, actor: StoredPerson): DirectoryView {
-	const organisations = store.organisations().filter((o) => isEngineer(actor) || o.id === actor.org || o.id === ENGINEERS_ORG);
+	const organisations = store.organisations().filter((o) => canSeeOrganisation(actor, o.id));
 	const people = store.people().filter((p) => !p.disabled && canSeePerson(actor, p)).map(personView);
 	const cases = store.cases().filter((c) => canSeeCase(actor, c));
 	return { organisations, people, cases };

@@ -1,6 +1,7 @@
 // Reads no UI state. CONTRACT.md's "Who may talk to whom" as pure functions: the relay enforces them,
 // the app uses the same ones to offer only the people a person may add.
 import { isEngineer, type Person, type ServiceCase } from './directory';
+import type { OrgId } from './ids';
 
 export type ConversationKind = 'direct' | 'case';
 
@@ -22,9 +23,14 @@ export function canSeeCase(actor: Person, serviceCase: ServiceCase): boolean {
 	return isEngineer(actor) || serviceCase.org === actor.org;
 }
 
-/** Whom the directory shows `actor`: their own organisation and GFMS; a GFMS engineer sees everyone. */
+/** Which organisations the directory shows `actor`: their own and GFMS; a GFMS engineer sees every one. */
+export function canSeeOrganisation(actor: Person, org: OrgId): boolean {
+	return isEngineer(actor) || isEngineer({ org }) || org === actor.org;
+}
+
+/** Whom the directory shows `actor`: the people of the organisations they may see. */
 export function canSeePerson(actor: Person, person: Pick<Person, 'org'>): boolean {
-	return isEngineer(actor) || isEngineer(person) || person.org === actor.org;
+	return canSeeOrganisation(actor, person.org);
 }
 
 /**
