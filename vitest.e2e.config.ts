@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	test: {
-		include: ['tests/e2e/**/*.e2e.ts'],
+		include: ['tests/e2e/**/*.e2e.ts', 'tests/webkit/**/*.webkit.ts'],
 		globalSetup: ['tests/e2e/global-setup.ts'],
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
