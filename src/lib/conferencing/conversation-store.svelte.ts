@@ -1,0 +1,241 @@
+// The signed-in person's conversations as reactive state: what the relay registered (cached for offline shifts),
+// each conversation's document from the local Repo, unread counts, and the operations the frames call.
+import type { DocHandle, DocumentId } from '@automerge/automerge-repo/slim';
+import { addMembers, isConversationDoc, newConversation, postMessage, type Actor } from '$lib/model/conversation';
+import type { CaseRef, ConversationDoc } from '$lib/model/conversation-schema';
+import type { DirectoryView, Person, PublicUser, RegisteredConversation, ServiceCase } from '$lib/model/directory';
+import type { ConversationKind } from '$lib/model/policy';
+import type { ClientRepo } from '$lib/sync/client-repo';
+import { conversationEntry, type ConversationEntry, type ReadCounts } from './conversation-list';
+import { newMessageId } from './ids';
+import { loadCache, saveCache } from './local-cache';
+import { loadReadCounts, saveReadCounts } from './read-marks';
+import { RelayApiError, type RelayApi, type Registration } from './relay-api';
+
+/** How often the list asks the relay for conversations others started with this person. */
+const REFRESH_MS = 10_000;
+
+export interface NewConversationInput {
+	kind: ConversationKind;
+	serviceCase: ServiceCase | null;
+	people: Person[];
+	title: string;
+}
+
+export type Availability = 'loading' | 'ready' | 'unavailable';
+
+export class ConversationStore {
+	directory = $state.raw<DirectoryView | null>(null);
+	registered = $state.raw<RegisteredConversation[]>([]);
+	pending = $state.raw<Registration[]>([]);
+	docs = $state.raw<ReadonlyMap<string, ConversationDoc>>(new Map());
+	availability = $state.raw<Readonly<Record<string, Availability>>>({});
+	readCounts = $state.raw<ReadCounts>({});
+	/** Why the relay refused to register a conversation created on this device, by document id. */
+	refused = $state.raw<Readonly<Record<string, string>>>({});
+	/** Something this device could not keep (a full localStorage); shown until the next success. */
+	storageProblem = $state(false);
+
+	readonly entries: ConversationEntry[] = $derived.by(() => this.#entries());
+
+	readonly #client: ClientRepo;
+	readonly #api: RelayApi;
+	readonly me: PublicUser;
+	readonly #handles = new Map<string, DocHandle<ConversationDoc>>();
+	#entryCache = new WeakMap<ConversationDoc, { readCount: number; entry: ConversationEntry }>();
+	#refreshing: Promise<void> | null = null;
+
+	constructor(client: ClientRepo, me: PublicUser, api: RelayApi) {
+		this.#client = client;
+		this.#api = api;
+		this.me = me;
+		const cache = loadCache(me.id);
+		this.directory = cache.directory;
+		this.registered = cache.conversations;
+		this.pending = cache.pending;
+		this.readCounts = loadReadCounts(me.id);
+	}
+
+	/** Opens every known conversation from storage and keeps the list fresh while online; returns the stop function. */
+	start(): () => void {
+		for (const id of this.#knownIds()) void this.open(id);
+		let wasOnline = false;
+		const stopConnection = this.#client.connection.subscribe((s) => {
+			const online = s.status === 'online';
+			if (online && !wasOnline) void this.refresh();
+			wasOnline = online;
+		});
+		const timer = setInterval(() => wasOnline && void this.refresh(), REFRESH_MS);
+		const onFocus = () => wasOnline && void this.refresh();
+		window.addEventListener('focus', onFocus);
+		return () => {
+			stopConnection();
+			clearInterval(timer);
+			window.removeEventListener('focus', onFocus);
+		};
+	}
+
+	/** The person as the policy sees them. */
+	get actor(): Person {
+		return { id: this.me.id, username: this.me.username, name: this.me.name, org: this.me.orgId, role: this.me.role, disabled: false };
+	}
+
+	handle(id: string): DocHandle<ConversationDoc> | undefined {
+		return this.#handles.get(id);
+	}
+
+	/** Loads a conversation from this device, or from the relay if this person is a member; null if unavailable. */
+	async open(id: string): Promise<DocHandle<ConversationDoc> | null> {
+		const known = this.#handles.get(id);
+		if (known) return known;
+		if (this.availability[id] === 'loading' || this.availability[id] === 'unavailable') return null;
+		this.#setAvailability(id, 'loading');
+		try {
+			const handle = await this.#client.repo.find<ConversationDoc>(id as DocumentId);
+			if (!isConversationDoc(handle.doc())) throw new Error('not a conversation');
+			this.#track(handle);
+			return handle;
+		} catch {
+			this.#setAvailability(id, 'unavailable');
+			// The relay answers "unavailable" until this person is a member; it sends the document once they are.
+			const handle = this.#client.repo.handles[id as DocumentId] as DocHandle<ConversationDoc> | undefined;
+			void handle
+				?.whenReady()
+				.then(() => isConversationDoc(handle.doc()) && this.#track(handle))
+				.catch(() => {});
+			return null;
+		}
+	}
+
+	/** Registers what was created offline, then reloads the directory and the list of conversations. */
+	refresh(): Promise<void> {
+		this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = null));
+		return this.#refreshing;
+	}
+
+	async create(input: NewConversationInput): Promise<string> {
+		const others: Actor[] = input.people.map((p) => ({ id: p.id, name: p.name }));
+		const serviceCase: CaseRef | null = input.serviceCase
+			? { id: input.serviceCase.id, number: input.serviceCase.number, title: input.serviceCase.title }
+			: null;
+		const handle = this.#client.repo.create<ConversationDoc>(
+			newConversation({
+				kind: input.kind,
+				title: input.title,
+				case: serviceCase,
+				creator: { id: this.me.id, name: this.me.name },
+				members: others,
+				at: Date.now(),
+				messageId: newMessageId()
+			})
+		);
+		this.pending = [...this.pending, { documentId: handle.documentId, kind: input.kind, caseId: serviceCase?.id ?? null, members: others.map((p) => p.id) }];
+		this.#saveCache();
+		this.#track(handle);
+		void this.refresh();
+		return handle.documentId;
+	}
+
+	send(id: string, text: string): void {
+		const handle = this.#handles.get(id);
+		if (!handle) throw new Error('This conversation is not open.');
+		handle.change((doc) => postMessage(doc, { id: newMessageId(), author: this.me.id, at: Date.now(), text }));
+	}
+
+	/** Adds people through the relay (it checks the policy), then says so in the conversation. Needs the network. */
+	async addPeople(id: string, people: Person[]): Promise<void> {
+		const handle = this.#handles.get(id);
+		if (!handle || people.length === 0) return;
+		const registered = await this.#api.addMembers(id, people.map((p) => p.id));
+		this.#upsertRegistered(registered);
+		handle.change((doc) =>
+			addMembers(doc, people.map((p) => ({ id: p.id, name: p.name })), { id: newMessageId(), author: this.me.id, at: Date.now() })
+		);
+	}
+
+	/** Everything in the conversation so far has been seen. */
+	markRead(id: string): void {
+		const count = this.docs.get(id)?.messages.length ?? 0;
+		if (this.readCounts[id] === count) return;
+		this.readCounts = { ...this.readCounts, [id]: count };
+		saveReadCounts(this.me.id, this.readCounts);
+	}
+
+	registration(id: string): RegisteredConversation | undefined {
+		return this.registered.find((c) => c.id === id);
+	}
+
+	isPending(id: string): boolean {
+		return this.pending.some((p) => p.documentId === id);
+	}
+
+	async #refresh(): Promise<void> {
+		try {
+			await this.#registerPending();
+			const [directory, registered] = await Promise.all([this.#api.directory(), this.#api.conversations()]);
+			this.directory = directory;
+			this.registered = registered;
+			this.#saveCache();
+			for (const id of this.#knownIds()) if (this.availability[id] !== 'ready') void this.open(id);
+		} catch (err) {
+			if (!(err instanceof RelayApiError)) throw err;
+			// Unreachable or signed out: the connection indicator says so; the next refresh tries again.
+		}
+	}
+
+	async #registerPending(): Promise<void> {
+		for (const registration of this.pending) {
+			try {
+				this.#upsertRegistered(await this.#api.register(registration));
+			} catch (err) {
+				if (!(err instanceof RelayApiError) || err.problem !== 'refused') throw err;
+				this.refused = { ...this.refused, [registration.documentId]: err.message };
+			}
+			this.pending = this.pending.filter((p) => p.documentId !== registration.documentId);
+			this.#saveCache();
+		}
+	}
+
+	#upsertRegistered(conversation: RegisteredConversation) {
+		this.registered = [...this.registered.filter((c) => c.id !== conversation.id), conversation];
+	}
+
+	#knownIds(): string[] {
+		return [...new Set([...this.registered.map((c) => c.id), ...this.pending.map((p) => p.documentId)])];
+	}
+
+	#track(handle: DocHandle<ConversationDoc>) {
+		const id = handle.documentId;
+		if (this.#handles.has(id)) return;
+		this.#handles.set(id, handle);
+		const update = () => {
+			const doc = handle.doc();
+			if (isConversationDoc(doc)) this.docs = new Map(this.docs).set(id, doc);
+		};
+		handle.on('change', update);
+		update();
+		this.#setAvailability(id, 'ready');
+	}
+
+	#setAvailability(id: string, availability: Availability) {
+		this.availability = { ...this.availability, [id]: availability };
+	}
+
+	#entries(): ConversationEntry[] {
+		const entries: ConversationEntry[] = [];
+		for (const [id, doc] of this.docs) {
+			const readCount = this.readCounts[id] ?? 0;
+			let cached = this.#entryCache.get(doc);
+			if (!cached || cached.readCount !== readCount) {
+				cached = { readCount, entry: conversationEntry(id, doc, this.me.id, readCount) };
+				this.#entryCache.set(doc, cached);
+			}
+			entries.push(cached.entry);
+		}
+		return entries;
+	}
+
+	#saveCache() {
+		this.storageProblem = !saveCache(this.me.id, { directory: this.directory, conversations: this.registered, pending: this.pending });
+	}
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { addMembers, newConversation, postMessage } from '$lib/model/conversation';
+import { asMessageId, asUserId } from '$lib/model/ids';
+import { describeEvent, messageRows, previewText } from './message-rows';
+
+const petr = { id: asUserId('petr'), name: 'Petr Novák' };
+const anna = { id: asUserId('anna'), name: 'Anna Horáková' };
+const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+const H = 3600_000;
+
+describe('message rows', () => {
+	const doc = newConversation({ kind: 'direct', title: 't', case: null, creator: petr, members: [], at: 0, messageId: asMessageId('m0') });
+	postMessage(doc, { id: asMessageId('m1'), author: petr.id, at: 1 * H, text: 'one' });
+	postMessage(doc, { id: asMessageId('m2'), author: petr.id, at: 2 * H, text: 'two' });
+	postMessage(doc, { id: asMessageId('m3'), author: petr.id, at: 30 * H, text: 'next day' });
+	addMembers(doc, [anna], { id: asMessageId('m4'), author: petr.id, at: 31 * H });
+
+	it('puts a separator before each new day and groups runs of one author', () => {
+		const rows = messageRows(doc.messages, petr.id, day);
+		expect(rows.map((r) => (r.kind === 'day' ? `day ${day(r.at)}` : `${r.message.id}${r.continued ? '+' : ''}`))).toEqual([
+			'day 1970-01-01',
+			'm0',
+			'm1',
+			'm2+',
+			'day 1970-01-02',
+			'm3',
+			'm4'
+		]);
+		expect(rows.every((r) => r.kind === 'day' || r.mine)).toBe(true);
+	});
+
+	it('says what system messages mean, with names from the members', () => {
+		expect(describeEvent(doc.messages[4]!, doc)).toEqual({ key: 'event.membersAdded', params: { author: 'Petr Novák', names: 'Anna Horáková' } });
+		expect(describeEvent(doc.messages[1]!, doc)).toBeNull();
+		expect(previewText(doc.messages[3]!, doc)).toEqual({ key: 'list.preview', params: { author: 'Petr Novák', text: 'next day' } });
+	});
+});

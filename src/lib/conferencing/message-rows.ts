@@ -1,0 +1,73 @@
+// Reads no UI state. Frame 2's rows: messages in time order with a separator at each new day, and what a
+// system message says, as a translation key with its parameters.
+import type { ConversationDoc, Message } from '$lib/model/conversation-schema';
+import type { UserId } from '$lib/model/ids';
+import type { MessageKey } from '$lib/i18n/messages';
+
+export type Row =
+	| { kind: 'day'; key: string; at: number }
+	| { kind: 'message'; key: string; message: Message; mine: boolean; /** Same author as the row above, same day. */ continued: boolean };
+
+/** The local calendar day of a time, e.g. "2026-11-27"; a parameter so tests choose the time zone. */
+export type DayOf = (at: number) => string;
+export const localDay: DayOf = (at) => {
+	const d = new Date(at);
+	return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+};
+
+export function messageRows(messages: readonly Message[], me: UserId, dayOf: DayOf = localDay): Row[] {
+	const rows: Row[] = [];
+	let day = '';
+	let previous: Message | undefined;
+	for (const message of messages) {
+		const thisDay = dayOf(message.at);
+		if (thisDay !== day) {
+			rows.push({ kind: 'day', key: `day-${thisDay}`, at: message.at });
+			day = thisDay;
+			previous = undefined;
+		}
+		const continued = previous?.author === message.author && previous.kind === 'text' && message.kind === 'text';
+		rows.push({ kind: 'message', key: message.id, message, mine: message.author === me, continued });
+		previous = message;
+	}
+	return rows;
+}
+
+export interface Described {
+	key: MessageKey;
+	params: Record<string, string | number>;
+}
+
+/** What a non-text message says; names come from the conversation's display copy of its members. */
+export function describeEvent(message: Message, doc: Pick<ConversationDoc, 'members' | 'files' | 'whiteboards'>): Described | null {
+	const name = (id: UserId) => doc.members[id]?.name ?? id;
+	const author = name(message.author);
+	switch (message.kind) {
+		case 'text':
+			return null;
+		case 'system':
+			if (message.event.type === 'created') return { key: 'event.created', params: { author } };
+			return { key: 'event.membersAdded', params: { author, names: message.event.members.map(name).join(', ') } };
+		case 'whiteboard':
+			return { key: 'event.whiteboard', params: { author, title: doc.whiteboards[message.documentId]?.title ?? '' } };
+		case 'file':
+			return { key: 'event.file', params: { author, file: doc.files[message.sha256]?.name ?? message.sha256.slice(0, 12) } };
+		case 'call':
+			if (message.event === 'started') return { key: 'event.callStarted', params: { author } };
+			return {
+				key: 'event.callEnded',
+				params: { minutes: Math.max(1, Math.round((message.durationMs ?? 0) / 60_000)), names: message.participants.map(name).join(', ') }
+			};
+	}
+}
+
+/** A one-line preview for the conversation list. */
+export function previewText(message: Message, doc: Pick<ConversationDoc, 'members' | 'files' | 'whiteboards'>): Described {
+	if (message.kind === 'text') return { key: 'list.preview', params: { author: doc.members[message.author]?.name ?? message.author, text: firstLine(message.text) } };
+	return describeEvent(message, doc)!;
+}
+
+function firstLine(text: string): string {
+	const line = text.split('\n', 1)[0] ?? '';
+	return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}

@@ -1,0 +1,61 @@
+// The relay's conversation API as the app calls it: typed results, and one error that tells the UI whether the
+// relay was unreachable (try again later, nothing lost), refused the sign-in, or refused the request itself.
+import type { DirectoryView, RegisteredConversation } from '$lib/model/directory';
+import type { CaseId, UserId } from '$lib/model/ids';
+import type { ConversationKind } from '$lib/model/policy';
+
+export type ApiProblem = 'unreachable' | 'signed-out' | 'refused';
+
+export class RelayApiError extends Error {
+	constructor(
+		readonly problem: ApiProblem,
+		message: string,
+		readonly status = 0
+	) {
+		super(message);
+	}
+}
+
+export interface Registration {
+	documentId: string;
+	kind: ConversationKind;
+	caseId: CaseId | null;
+	/** Everyone besides the creator. */
+	members: UserId[];
+}
+
+export interface RelayApi {
+	directory(): Promise<DirectoryView>;
+	conversations(): Promise<RegisteredConversation[]>;
+	register(registration: Registration): Promise<RegisteredConversation>;
+	addMembers(conversationId: string, people: UserId[]): Promise<RegisteredConversation>;
+}
+
+export function createRelayApi(token: string, fetchFn: typeof fetch = (...args) => fetch(...args)): RelayApi {
+	async function call<T>(path: string, body?: unknown): Promise<T> {
+		let response: Response;
+		try {
+			response = await fetchFn(path, {
+				method: body === undefined ? 'GET' : 'POST',
+				headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+				body: body === undefined ? undefined : JSON.stringify(body),
+				cache: 'no-store'
+			});
+		} catch {
+			throw new RelayApiError('unreachable', 'The Caseroom server cannot be reached.');
+		}
+		const json: unknown = await response.json().catch(() => null);
+		if (response.ok) return json as T;
+		const detail = typeof json === 'object' && json && 'error' in json ? String(json.error) : `HTTP ${response.status}`;
+		if (response.status === 401) throw new RelayApiError('signed-out', detail, 401);
+		// A proxy or service worker answering for a relay that is down.
+		if (response.status >= 502 && response.status <= 504) throw new RelayApiError('unreachable', detail, response.status);
+		throw new RelayApiError('refused', detail, response.status);
+	}
+	return {
+		directory: () => call('/api/directory'),
+		conversations: () => call('/api/conversations'),
+		register: (r) => call('/api/conversations', r),
+		addMembers: (id, people) => call(`/api/conversations/${encodeURIComponent(id)}/members`, { add: people })
+	};
+}

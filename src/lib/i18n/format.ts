@@ -1,0 +1,42 @@
+// Reads no UI state. Times, days and sizes in the person's language (Intl: built into every browser, offline).
+import type { Locale } from './messages';
+
+const tag = (locale: Locale) => (locale === 'cs' ? 'cs-CZ' : 'en-GB');
+
+export function formatTime(at: number, locale: Locale): string {
+	return new Intl.DateTimeFormat(tag(locale), { hour: '2-digit', minute: '2-digit' }).format(at);
+}
+
+/** "Today" and "Yesterday" come from the caller's catalogue; other days by date, with the year when it is not this one. */
+export function dayLabel(at: number, now: number, locale: Locale, words: { today: string; yesterday: string }): string {
+	const day = startOfDay(at);
+	const today = startOfDay(now);
+	if (day === today) return words.today;
+	if (day === startOfDay(today - 12 * 3600_000)) return words.yesterday;
+	const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
+	return new Intl.DateTimeFormat(tag(locale), { weekday: 'long', day: 'numeric', month: 'long', year: sameYear ? undefined : 'numeric' }).format(at);
+}
+
+/** For the conversation list: the time today, the date otherwise. */
+export function shortWhen(at: number, now: number, locale: Locale): string {
+	if (startOfDay(at) === startOfDay(now)) return formatTime(at, locale);
+	return new Intl.DateTimeFormat(tag(locale), { day: 'numeric', month: 'short' }).format(at);
+}
+
+export function formatBytes(bytes: number, locale: Locale): string {
+	const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1000 && unit < units.length - 1) {
+		value /= 1000;
+		unit++;
+	}
+	const digits = unit === 0 || value >= 100 ? 0 : 1;
+	return `${new Intl.NumberFormat(tag(locale), { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+}
+
+function startOfDay(at: number): number {
+	const d = new Date(at);
+	d.setHours(0, 0, 0, 0);
+	return d.getTime();
+}
