@@ -23,7 +23,10 @@ export function buildIfStale(root = process.cwd()) {
 	console.log('Building the Caseroom app (build/ is missing or older than its sources)…');
 	const result = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
 		cwd: root,
-		stdio: 'inherit'
+		stdio: 'inherit',
+		// The same build `npm start` serves, whatever NODE_ENV the caller has: vitest sets `test`, and Vite then
+		// builds a development bundle (import.meta.env.DEV true).
+		env: { ...process.env, NODE_ENV: 'production' }
 	});
 	if (result.status !== 0) throw new Error(`The app build failed (exit ${result.status}).`);
 	return true;
