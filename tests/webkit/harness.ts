@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Builder, By, type WebDriver, type WebElement } from 'selenium-webdriver';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { freePort, SCREENSHOTS, startApp, type RunningApp } from '../e2e/harness';
 
 /** WebKitGTK's MiniBrowser: $WEBKIT_MINIBROWSER, else wherever libwebkit2gtk put it (…/webkit2gtk-4.1/MiniBrowser). */
@@ -44,6 +44,8 @@ export interface WebKitDriver {
 	url: string;
 	/** A new MiniBrowser window (its own session: nothing shared with other sessions but the X server). */
 	newSession(): Promise<WebKitPage>;
+	/** The sessions still open. */
+	readonly pages: readonly WebKitPage[];
 	/** Ends every session, then the driver, the browsers and the X server (the whole process group). */
 	stop(): Promise<void>;
 }
@@ -73,7 +75,7 @@ export async function startWebKitDriver(): Promise<WebKitDriver> {
 	// If this test process dies first (a crash, Ctrl-C), take the X server and browsers along.
 	process.once('exit', killGroup);
 
-	const sessions = new Set<WebDriver>();
+	const sessions = new Set<WebKitPage>();
 	const deadline = Date.now() + 30_000;
 	for (;;) {
 		if (child.exitCode !== null) {
@@ -104,12 +106,16 @@ export async function startWebKitDriver(): Promise<WebKitDriver> {
 					'webkitgtk:browserOptions': { binary: miniBrowser, args: ['--automation'] }
 				})
 				.build();
-			sessions.add(driver);
+			const page: WebKitPage = new WebKitPage(driver, () => sessions.delete(page));
+			sessions.add(page);
 			await driver.manage().window().setRect({ width: 1280, height: 800 });
-			return new WebKitPage(driver, () => sessions.delete(driver));
+			return page;
+		},
+		get pages() {
+			return [...sessions];
 		},
 		async stop() {
-			await Promise.all([...sessions].map((d) => withTimeout(d.quit(), 5000).catch(() => {})));
+			await Promise.all([...sessions].map((page) => page.close()));
 			sessions.clear();
 			await stopGroup(child);
 			process.removeListener('exit', killGroup);
@@ -172,6 +178,12 @@ export function useAppAndWebKit(env: Record<string, string> = {}): { readonly ap
 	beforeAll(async () => {
 		[app, webkit] = await Promise.all([startApp(env), startWebKitDriver()]);
 	});
+	// What the page showed when a test failed: test-results/screenshots/webkit-failed-<test>-<n>.png.
+	afterEach(async (context) => {
+		if (context.task.result?.state !== 'fail' || !webkit) return;
+		const name = context.task.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60);
+		await Promise.all(webkit.pages.map((page, n) => page.screenshot(`webkit-failed-${name}-${n}`, { settle: false }).catch(() => {})));
+	});
 	afterAll(async () => {
 		await webkit?.stop();
 		await app?.stop();
@@ -206,6 +218,15 @@ export interface WaitOptions {
 	timeout?: number;
 }
 
+/** Text the element's visible text must contain (every one of them, for a list). */
+export type HasText = string | RegExp | (string | RegExp)[];
+
+export interface FindOptions extends WaitOptions {
+	hasText?: HasText;
+	/** Look inside this element only. */
+	within?: WebElement;
+}
+
 /** One MiniBrowser session, with the few Playwright-like look-ups the tests need, by accessible name. */
 export class WebKitPage {
 	constructor(
@@ -237,14 +258,20 @@ export class WebKitPage {
 	}
 
 	/** The visible form control whose accessible name (as WebKit computes it) is `name`. */
-	async byLabel(name: string, options: WaitOptions = {}): Promise<WebElement> {
-		return this.poll(`a field labelled "${name}"`, options, () => this.findNamed(FORM_CONTROLS, name));
+	async byLabel(name: string, options: FindOptions = {}): Promise<WebElement> {
+		return this.poll(`a field labelled "${name}"`, options, () => this.find(FORM_CONTROLS, name, options));
 	}
 
 	/** The visible element of this role whose accessible name is `name` (any name if not given). */
-	async byRole(role: string, name?: string | RegExp, options: WaitOptions = {}): Promise<WebElement> {
+	async byRole(role: string, name?: string | RegExp, options: FindOptions = {}): Promise<WebElement> {
 		const css = ROLE_CANDIDATES[role] ?? `[role="${role}"]`;
-		return this.poll(`a ${role}${name === undefined ? '' : ` named "${name}"`}`, options, () => this.findNamed(css, name));
+		const what = `a ${role}${name === undefined ? '' : ` named "${name}"`}${describeText(options.hasText)}`;
+		return this.poll(what, options, () => this.find(css, name, options));
+	}
+
+	/** The visible element matching `css` (and `hasText`), for what has no role of its own to find it by. */
+	async byCss(css: string, options: FindOptions = {}): Promise<WebElement> {
+		return this.poll(`${css}${describeText(options.hasText)}`, options, () => this.find(css, undefined, options));
 	}
 
 	async fill(label: string, value: string): Promise<void> {
@@ -253,8 +280,26 @@ export class WebKitPage {
 		await field.sendKeys(value);
 	}
 
-	async click(role: string, name: string | RegExp, options: WaitOptions = {}): Promise<void> {
+	async click(role: string, name: string | RegExp, options: FindOptions = {}): Promise<void> {
 		await (await this.byRole(role, name, options)).click();
+	}
+
+	/** Chooses the option whose text is (or matches) `option` in the select labelled `label`. */
+	async selectOption(label: string, option: string | RegExp, options: FindOptions = {}): Promise<void> {
+		const select = await this.byLabel(label, options);
+		const chosen = await this.poll(`the option "${option}" of "${label}"`, options, async () => {
+			for (const candidate of await select.findElements(By.css('option'))) {
+				const text = (await candidate.getText()).trim();
+				if (typeof option === 'string' ? text === option : option.test(text)) return candidate;
+			}
+			return undefined;
+		});
+		await chosen.click();
+	}
+
+	/** Polls `attempt` until it gives something other than undefined or null. */
+	async waitFor<T>(what: string, attempt: () => Promise<T | undefined | null>, options: WaitOptions = {}): Promise<T> {
+		return this.poll(what, options, attempt);
 	}
 
 	/** Waits until the visible text of the page (or of `within`) contains `text`. */
@@ -276,9 +321,9 @@ export class WebKitPage {
 		return result.value as T;
 	}
 
-	async screenshot(name: string): Promise<void> {
+	async screenshot(name: string, options: { settle?: boolean } = {}): Promise<void> {
 		// WebKitGTK's snapshot can lag the DOM by a frame or more under Xvfb: let it paint what the test saw.
-		await this.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
+		if (options.settle !== false) await this.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
 		mkdirSync(SCREENSHOTS, { recursive: true });
 		writeFileSync(join(SCREENSHOTS, `${name}.png`), await this.driver.takeScreenshot(), 'base64');
 	}
@@ -288,13 +333,20 @@ export class WebKitPage {
 		await withTimeout(this.driver.quit(), 5000).catch(() => {});
 	}
 
-	private async findNamed(css: string, name: string | RegExp | undefined): Promise<WebElement | undefined> {
-		for (const element of await this.driver.findElements(By.css(css))) {
+	private async find(css: string, name: string | RegExp | undefined, options: FindOptions): Promise<WebElement | undefined> {
+		let elements: WebElement[];
+		try {
+			elements = await (options.within ?? this.driver).findElements(By.css(css));
+		} catch {
+			return undefined; // `within` went away: the caller's next look finds it anew
+		}
+		for (const element of elements) {
 			try {
 				if (name !== undefined) {
 					const accessible = (await element.getAccessibleName()).trim();
 					if (typeof name === 'string' ? accessible !== name : !name.test(accessible)) continue;
 				}
+				if (options.hasText !== undefined && !containsAll(await element.getText(), options.hasText)) continue;
 				if (await element.isDisplayed()) return element;
 			} catch {
 				/* the element went away while we looked: look again on the next poll */
@@ -303,15 +355,32 @@ export class WebKitPage {
 		return undefined;
 	}
 
-	private async poll<T>(what: string | (() => string), options: WaitOptions, attempt: () => Promise<T | undefined>): Promise<T> {
+	private async poll<T>(what: string | (() => string), options: WaitOptions, attempt: () => Promise<T | undefined | null>): Promise<T> {
 		const deadline = Date.now() + (options.timeout ?? 10_000);
 		for (;;) {
 			const found = await attempt();
-			if (found !== undefined) return found;
+			if (found !== undefined && found !== null) return found;
 			if (Date.now() > deadline) throw new Error(`WebKit: timed out waiting for ${typeof what === 'string' ? what : what()}`);
 			await sleep(50);
 		}
 	}
+}
+
+function containsAll(text: string, expected: HasText): boolean {
+	return (Array.isArray(expected) ? expected : [expected]).every((e) => (typeof e === 'string' ? text.includes(e) : e.test(text)));
+}
+
+function describeText(expected: HasText | undefined): string {
+	if (expected === undefined) return '';
+	return ` with the text ${(Array.isArray(expected) ? expected : [expected]).map((e) => `"${e}"`).join(' and ')}`;
+}
+
+/** Signs in through the login page (demo password by default), as a person does. */
+export async function signIn(page: WebKitPage, url: string, username: string, password = 'demo'): Promise<void> {
+	await page.goto(`${url}/login`);
+	await page.fill('Username', username);
+	await page.fill('Password', password);
+	await page.click('button', 'Sign in');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
