@@ -121,3 +121,28 @@ it('after a restart with the relay unreachable, the device still knows what had 
 	expect(reopened.delivery.hasReachedRelay(again, draft)).toBe(false);
 	expect(reopened.delivery.isDelivered(again)).toBe(false);
 });
+
+it('a change written after the relay went away is not marked delivered after a restart', async () => {
+	const { NodeFSStorageAdapter } = await import('@automerge/automerge-repo-storage-nodefs');
+	const storageDir = tempDir();
+	dirs.push(storageDir);
+	await start();
+	const petr = ourClient(relay!.url, 'petr', { storage: new NodeFSStorageAdapter(storageDir) });
+	const chat = petr.repo.create<Chat>({ messages: [] });
+	relay!.grant(chat.documentId, 'petr');
+	const sent = post(chat, 'sent while online');
+	expect(await petr.delivery.whenDelivered(chat, 5000)).toBe(true);
+	await relay!.stop();
+	await until(() => petr.connection.current.status !== 'online', 5000, 'petr to notice the relay is gone');
+	const draft = post(chat, 'written offline, then the tablet restarts');
+	await sleep(300);
+	await petr.shutdown();
+
+	const reopened = ourClient(relay!.url, 'petr', { storage: new NodeFSStorageAdapter(storageDir) });
+	clients.push(reopened);
+	const again = await reopened.repo.find<Chat>(chat.url);
+	await reopened.delivery.whenDelivered(again, 1000);
+	expect(reopened.delivery.hasReachedRelay(again, sent)).toBe(true);
+	expect(reopened.delivery.hasReachedRelay(again, draft)).toBe(false);
+	expect(reopened.delivery.isDelivered(again)).toBe(false);
+});

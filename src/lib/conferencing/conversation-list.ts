@@ -12,7 +12,7 @@ export interface ConversationEntry {
 	last: Message | null;
 	/** The time of the last message, or of creation: what "newest activity" sorts by. */
 	activityAt: number;
-	/** Messages from others since this person last had the conversation open. */
+	/** Messages from others since this person last had the conversation open; system notices do not count. */
 	unread: number;
 }
 
@@ -24,7 +24,7 @@ export function conversationEntry(id: string, doc: ConversationDoc, me: UserId, 
 	let last: Message | null = null;
 	for (const m of messages) if (!last || m.at >= last.at) last = m;
 	let unread = 0;
-	for (const m of messages.slice(Math.max(0, readCount))) if (m.author !== me) unread++;
+	for (const m of messages.slice(Math.max(0, readCount))) if (m.author !== me && m.kind !== 'system') unread++;
 	return { id, kind: doc.kind, title: doc.title, case: doc.case, last, activityAt: Math.max(doc.createdAt, last?.at ?? 0), unread };
 }
 
