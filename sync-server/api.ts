@@ -11,6 +11,7 @@ import type { DirectoryStore } from './directory-store.ts';
 import { clientAddress, HttpError, readJsonBody, sendError, sendJson } from './http-util.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { describeTokenProblem, type Tokens } from './tokens.ts';
+import { turnCredentials } from './turn-credentials.ts';
 
 /** What the API tells the rest of the relay after a change (the sync relay and the PeerJS server listen). */
 export interface AccessHooks {
@@ -57,8 +58,13 @@ interface Route {
 
 const me = ({ ctx, actor }: Request) => ({ status: 200, body: publicUser(ctx.store, actor) });
 const directory = ({ ctx, actor }: Request) => ({ status: 200, body: directoryView(ctx.store, actor) });
-/** For calls: STUN/TURN servers from ICE_SERVERS (signed-in only, as TURN entries carry credentials). */
-const iceServers = ({ ctx }: Request) => ({ status: 200, body: { iceServers: ctx.config.iceServers } });
+/** For calls: STUN/TURN servers from ICE_SERVERS, plus fresh TURN credentials for this person when TURN_SECRET is
+ * set (signed-in only, as TURN entries carry credentials). */
+const iceServers = ({ ctx, actor }: Request) => {
+	const { iceServers: configured, turn } = ctx.config;
+	const servers = turn ? [...configured, turnCredentials(turn, actor.id, ctx.now())] : configured;
+	return { status: 200, body: { iceServers: servers }, headers: { 'cache-control': 'no-store' } };
+};
 
 const routes: Route[] = [
 	{ pattern: /^\/api\/login$/, methods: { POST: { handler: login, auth: false, body: true } } },

@@ -14,7 +14,8 @@ describe('configuration', () => {
 			trustProxy: false,
 			syncMaxMessageBytes: 16 * 1024 * 1024,
 			apiMaxBodyBytes: 64 * 1024,
-			iceServers: []
+			iceServers: [],
+			turn: null
 		});
 	});
 
@@ -39,5 +40,16 @@ describe('configuration', () => {
 		expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
 		expect(() => loadConfig({ ICE_SERVERS: '{oops' })).toThrow(/ICE_SERVERS must be a JSON array/);
 		expect(() => loadConfig({ ICE_SERVERS: '[{"url":"x"}]' })).toThrow(/"urls"/);
+		expect(() => loadConfig({ TURN_SECRET: 's3cret' })).toThrow(/TURN_SECRET and TURN_URLS/);
+		expect(() => loadConfig({ TURN_SECRET: 's', TURN_URLS: 'http://turn.lan' })).toThrow(/TURN_URLS must be/);
+		expect(() => loadConfig({ TURN_SECRET: 's', TURN_URLS: 'turn:t', TURN_TTL_SECONDS: '5' })).toThrow(/TURN_TTL_SECONDS/);
+	});
+
+	it('reads a TURN secret and its servers', () => {
+		expect(loadConfig({ TURN_SECRET: 's3cret', TURN_URLS: 'turn:turn.plant.lan:3478, turns:turn.plant.lan:5349' }).turn).toEqual({
+			secret: 's3cret',
+			urls: ['turn:turn.plant.lan:3478', 'turns:turn.plant.lan:5349'],
+			ttlSeconds: 12 * 3600
+		});
 	});
 });

@@ -17,6 +17,8 @@ export interface Config {
 	apiMaxBodyBytes: number;
 	/** RTCIceServer objects handed to the app for calls. */
 	iceServers: unknown[];
+	/** A TURN server sharing this secret: each sign-in gets time-limited credentials (TURN REST API). */
+	turn: { secret: string; urls: string[]; ttlSeconds: number } | null;
 }
 
 export class ConfigError extends Error {}
@@ -30,7 +32,9 @@ const DEFAULTS = {
 	TOKEN_TTL_HOURS: '336',
 	SYNC_MAX_MESSAGE_BYTES: String(16 * 1024 * 1024),
 	API_MAX_BODY_BYTES: String(64 * 1024),
-	ICE_SERVERS: '[]'
+	ICE_SERVERS: '[]',
+	// Long enough for a shift's call, short enough that a leaked credential soon stops working.
+	TURN_TTL_SECONDS: String(12 * 3600)
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -55,7 +59,8 @@ export function loadConfig(env: Env = process.env): Config {
 		trustProxy: flag('TRUST_PROXY', env.TRUST_PROXY),
 		syncMaxMessageBytes: integer('SYNC_MAX_MESSAGE_BYTES', get('SYNC_MAX_MESSAGE_BYTES'), 1024, 100 * 1024 * 1024),
 		apiMaxBodyBytes: integer('API_MAX_BODY_BYTES', get('API_MAX_BODY_BYTES'), 1024, 100 * 1024 * 1024),
-		iceServers: iceServers(get('ICE_SERVERS'))
+		iceServers: iceServers(get('ICE_SERVERS')),
+		turn: turn(env, integer('TURN_TTL_SECONDS', get('TURN_TTL_SECONDS'), 60, 7 * 24 * 3600))
 	};
 }
 
@@ -94,4 +99,14 @@ function iceServers(raw: string): unknown[] {
 	const valid = Array.isArray(parsed) && parsed.every((s) => typeof s === 'object' && s !== null && 'urls' in s);
 	if (!valid) throw new ConfigError('ICE_SERVERS must be a JSON array of objects that each have "urls".');
 	return parsed as unknown[];
+}
+
+function turn(env: Env, ttlSeconds: number): Config['turn'] {
+	const secret = env.TURN_SECRET?.trim() || '';
+	const urls = (env.TURN_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+	if (!secret && urls.length === 0) return null;
+	if (!secret || urls.length === 0) throw new ConfigError('TURN_SECRET and TURN_URLS must be set together (or neither).');
+	const bad = urls.find((u) => !/^turns?:[^\s]+$/.test(u));
+	if (bad) throw new ConfigError(`TURN_URLS must be comma-separated turn: or turns: URLs, not "${bad}".`);
+	return { secret, urls, ttlSeconds };
 }

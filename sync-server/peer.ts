@@ -1,13 +1,16 @@
 // PeerJS signalling (the `peer` package's ExpressPeerServer) on the relay's own HTTP server, at /peerjs.
 // The peer server's WebSocket server is created with noServer, so it never listens on 'upgrade' itself (where it
 // would fight /sync); the relay routes /peerjs upgrades here after checking that the PeerJS `token` is a valid
-// Caseroom token and the peer id is `<userId>-<random>`: nobody can speak as someone else's peer.
+// Caseroom token and the peer id is `<userId>-<random>`: nobody can speak as someone else's peer. Every frame then
+// passes the signal gate (peer-gate.ts): an offer reaches its callee only when both are members of the conversation
+// it names, so only members can join a conversation's call.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { UserId } from '../src/lib/model/ids.ts';
+import { createSignalGate } from './peer-gate.ts';
 import { peerIdBelongsTo } from './peer-ids.ts';
 
 export const PEERJS_PATH = '/peerjs';
@@ -35,11 +38,16 @@ export function createPeerSignalling(options: {
 	/** The relay's server: the peer package insists on one, though its WebSocket server is detached from it. */
 	server: Server;
 	authenticate(token: string): UserId | null;
+	/** This user is a member of this conversation (the relay's ACL). */
+	mayRead(userId: UserId, documentId: string): boolean;
 	trustProxy: boolean;
 	log?: (message: string) => void;
 }): PeerSignalling {
 	let wss: WebSocketServer | undefined;
 	const sockets = new Map<WebSocket, UserId>();
+	const gate = createSignalGate(options.mayRead);
+	/** Live sockets per peer id: PeerJS's reconnect opens a new socket for the same id before the old one closes. */
+	const socketsOfPeer = new Map<string, number>();
 	const app = ExpressPeerServer(options.server, {
 		path: PEERJS_PATH,
 		key: 'peerjs',
@@ -56,6 +64,21 @@ export function createPeerSignalling(options: {
 	if (!wss) throw new Error('The peer package did not create its WebSocket server (peer version changed?).');
 	const server = wss;
 
+	/** The peer package reads frames through the socket's 'message' event: only what the gate allows reaches it. */
+	function gatekeep(ws: WebSocket, peerId: string, userId: UserId) {
+		const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
+		ws.emit = ((event: string | symbol, ...args: unknown[]) => {
+			if (event !== 'message') return emit(event, ...args);
+			const decision = gate.check(peerId, userId, String(args[0]));
+			if (decision.action === 'forward') return emit(event, ...args);
+			if (decision.action === 'refuse') {
+				options.log?.(`PeerJS: refused an offer from ${peerId} to ${decision.reply.src}: not both members of the conversation it names`);
+				ws.send(JSON.stringify(decision.reply));
+			}
+			return false;
+		}) as WebSocket['emit'];
+	}
+
 	return {
 		handleRequest(req, res) {
 			root(req, res);
@@ -68,9 +91,20 @@ export function createPeerSignalling(options: {
 				socket.destroy();
 				return;
 			}
+			const peerId = params.get('id')!;
 			server.handleUpgrade(req, socket, head, (ws) => {
 				sockets.set(ws, userId);
-				ws.on('close', () => sockets.delete(ws));
+				socketsOfPeer.set(peerId, (socketsOfPeer.get(peerId) ?? 0) + 1);
+				ws.on('close', () => {
+					sockets.delete(ws);
+					const left = (socketsOfPeer.get(peerId) ?? 1) - 1;
+					if (left > 0) socketsOfPeer.set(peerId, left);
+					else {
+						socketsOfPeer.delete(peerId);
+						gate.forget(peerId);
+					}
+				});
+				gatekeep(ws, peerId, userId);
 				server.emit('connection', ws, req);
 			});
 		},

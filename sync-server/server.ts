@@ -66,7 +66,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			log
 		});
 		cleanup.push(() => sync.close());
-		const peer = createPeerSignalling({ server, authenticate, trustProxy: config.trustProxy, log });
+		const peer = createPeerSignalling({ server, authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId), trustProxy: config.trustProxy, log });
 		cleanup.push(() => peer.close());
 		const hooks: AccessHooks = {
 			accessChanged: (ids) => sync.accessChanged(ids),
