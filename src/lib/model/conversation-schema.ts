@@ -53,7 +53,14 @@ export type Message =
 	| (MessageBase & { kind: 'system'; event: SystemEvent })
 	| (MessageBase & { kind: 'whiteboard'; documentId: string })
 	| (MessageBase & { kind: 'file'; sha256: string })
-	| (MessageBase & { kind: 'call'; event: 'started' | 'ended'; participants: UserId[]; durationMs?: number });
+	| (MessageBase & {
+			kind: 'call';
+			event: 'started' | 'ended';
+			participants: UserId[];
+			durationMs?: number;
+			/** On 'ended': the id of the 'started' message, which is the call's id. */
+			startedId?: MessageId;
+	  });
 
 export type MessageKind = Message['kind'];
 

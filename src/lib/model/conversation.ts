@@ -97,6 +97,30 @@ export function attachFile(doc: ConversationDoc, meta: FileMeta, messageId: Mess
 	doc.messages.push({ id: messageId, author: meta.uploadedBy, at: meta.uploadedAt, kind: 'file', sha256: meta.sha256 });
 }
 
+/** A call began; its 'started' message id is the call's id, which the people in it pass around. */
+export function recordCallStarted(doc: ConversationDoc, call: { id: MessageId; author: UserId; at: number }) {
+	doc.messages.push({ id: call.id, author: call.author, at: call.at, kind: 'call', event: 'started', participants: [call.author] });
+}
+
+/** The last person left: who was in the call and for how long. Recorded once per call; false if already there. */
+export function recordCallEnded(
+	doc: ConversationDoc,
+	call: { id: MessageId; author: UserId; at: number; startedId: MessageId; startedAt: number; participants: readonly UserId[] }
+): boolean {
+	if (doc.messages.some((m) => m.kind === 'call' && m.event === 'ended' && m.startedId === call.startedId)) return false;
+	doc.messages.push({
+		id: call.id,
+		author: call.author,
+		at: call.at,
+		kind: 'call',
+		event: 'ended',
+		participants: [...new Set(call.participants)].sort(),
+		durationMs: Math.max(0, call.at - call.startedAt),
+		startedId: call.startedId
+	});
+	return true;
+}
+
 // Selectors
 
 export const memberIds = (doc: ConversationDoc) => Object.keys(doc.members) as UserId[];
