@@ -1,0 +1,120 @@
+// Relay cold start with 10,000 stored conversations: from spawning the process to answering, then how long one
+// conversation takes to sync to a connected member. Baseline: the stock relay on a copy of the same documents.
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as A from '@automerge/automerge';
+import { generateAutomergeUrl, parseAutomergeUrl, Repo, type DocumentId } from '@automerge/automerge-repo';
+import { WebSocket } from 'ws';
+import type { ConversationDoc } from '../src/lib/model/conversation-schema.ts';
+import { asUserId } from '../src/lib/model/ids.ts';
+import { createClientRepo } from '../src/lib/sync/client-repo.ts';
+import { decodeDirectoryEvent, type DirectoryEvent } from '../sync-server/directory-events.ts';
+import { openJournal } from '../sync-server/journal.ts';
+import { DurableFsStorageAdapter } from '../sync-server/sync-storage.ts';
+import { directChat } from './lib/conversations.ts';
+import { atMost, figure, type BenchGroup } from './lib/figure.ts';
+import { pollReady, startProduct } from './lib/product.ts';
+import { connectClient, ROOT, stopChild } from './lib/relays.ts';
+import { percentile } from './lib/stats.ts';
+
+const PROBES = 5;
+
+export const coldStart: BenchGroup = {
+	name: 'Relay cold start',
+	async run({ quick, log }) {
+		const count = quick ? 1000 : 10_000;
+		const dataDir = mkdtempSync(join(tmpdir(), 'bench-cold-'));
+		const stockDir = mkdtempSync(join(tmpdir(), 'bench-cold-stock-'));
+		try {
+			// A first start on the empty DATA_DIR loads the demo directory (Petr, Eva, …).
+			await (await startProduct(dataDir)).stop();
+			log(`writing ${count} conversations…`);
+			const ids = await storeConversations(join(dataDir, 'automerge'), count);
+			registerConversations(dataDir, ids);
+			cpSync(join(dataDir, 'automerge'), stockDir, { recursive: true });
+			const probes = Array.from({ length: PROBES }, (_, i) => ids[Math.floor(((i + 0.5) * ids.length) / PROBES)]!);
+
+			const product = await startProduct(dataDir);
+			const ours = await syncTimes(product.url, probes);
+			await product.stop();
+			const stock = await stockColdStart(stockDir, probes);
+			return [
+				figure(`cold start with ${count} conversations: ready`, product.readyMs / 1000, 's', stock.readyMs / 1000, atMost(5), 'spawn → first 200 from /health'),
+				figure(`cold start: one conversation then syncs (worst of ${PROBES})`, Math.max(...ours), 'ms', Math.max(...stock.syncMs), atMost(200)),
+				figure(`cold start: one conversation then syncs (median of ${PROBES})`, percentile(ours, 50), 'ms', percentile(stock.syncMs, 50), atMost(200))
+			];
+		} finally {
+			rmSync(dataDir, { recursive: true, force: true });
+			rmSync(stockDir, { recursive: true, force: true });
+		}
+	}
+};
+
+/**
+ * Writes each document as one snapshot chunk under its id, the way automerge-repo stores them (our adapter,
+ * without fsync: this is set-up). Going through a Repo would take minutes for 10,000 documents.
+ */
+async function storeConversations(dir: string, count: number): Promise<DocumentId[]> {
+	const storage = new DurableFsStorageAdapter(dir, { fsync: false });
+	const ids: DocumentId[] = [];
+	for (let i = 0; i < count; i++) {
+		const { documentId } = parseAutomergeUrl(generateAutomergeUrl());
+		await storage.save([documentId, 'snapshot', 'bench'], A.save(A.from(directChat(`Conversation ${i}`, 20) as unknown as Record<string, unknown>)));
+		ids.push(documentId);
+	}
+	return ids;
+}
+
+/** Registers them in the relay's directory journal, Petr and Eva as members, in one atomic rewrite. */
+function registerConversations(dataDir: string, ids: DocumentId[]): void {
+	const { journal, records } = openJournal<DirectoryEvent>(join(dataDir, 'directory.jsonl'), decodeDirectoryEvent, () => {});
+	const registered: DirectoryEvent[] = ids.map((id) => ({
+		type: 'conversationRegistered',
+		conversation: { id: id as never, kind: 'direct', caseId: null, members: [asUserId('eva')], createdBy: asUserId('petr'), createdAt: Date.now() }
+	}));
+	journal.rewrite([...records, ...registered]);
+	journal.close();
+}
+
+/** Petr's device, connected, asks for each probe conversation in turn: find() → ready. */
+async function syncTimes(url: string, probes: DocumentId[]): Promise<number[]> {
+	const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'petr', password: 'demo' }) });
+	const { token } = (await login.json()) as { token: string };
+	const client = createClientRepo({ url: `${url.replace('http', 'ws')}/sync`, token, userId: 'petr', webSocket: WebSocket });
+	try {
+		await client.relay.whenReady();
+		return await timeFinds(client.repo as unknown as Repo, probes);
+	} finally {
+		await client.shutdown();
+	}
+}
+
+async function timeFinds(repo: Repo, probes: DocumentId[]): Promise<number[]> {
+	const times: number[] = [];
+	for (const id of probes) {
+		const start = performance.now();
+		await repo.find(id);
+		times.push(performance.now() - start);
+	}
+	return times;
+}
+
+async function stockColdStart(dir: string, probes: DocumentId[]): Promise<{ readyMs: number; syncMs: number[] }> {
+	const started = performance.now();
+	const child = spawn(process.execPath, ['bench/relays/stock-relay.mjs', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout!.on('data', (d) => (output += d));
+	child.stderr!.on('data', (d) => (output += d));
+	const port = () => /listening (\d+)/.exec(output)?.[1];
+	const ready = await pollReady(child, () => (port() ? `http://127.0.0.1:${port()}` : undefined), () => output, '/');
+	const client = connectClient({ kind: 'stock', url: `ws://127.0.0.1:${port()}` }, 'petr');
+	try {
+		await client.repo.networkSubsystem.whenReady();
+		return { readyMs: ready - started, syncMs: await timeFinds(client.repo, probes) };
+	} finally {
+		await client.shutdown();
+		await stopChild(child);
+	}
+}

@@ -1,0 +1,91 @@
+// The two relays the sync figures compare, each in its own process with a fresh data directory, and a client for
+// each: Caseroom's client repo against Caseroom's relay, automerge-repo's own WebSocketClientAdapter against the stock one.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import '@automerge/automerge'; // initialises the wasm for the slim automerge-repo the client repo imports
+import { Repo, type PeerId } from '@automerge/automerge-repo';
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { WebSocket } from 'ws';
+import { createClientRepo } from '../../src/lib/sync/client-repo.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export type RelayKind = 'caseroom' | 'stock';
+
+export interface BenchRelay {
+	kind: RelayKind;
+	pid: number;
+	/** ws://127.0.0.1:<port>/sync (the stock relay answers on any path). */
+	url: string;
+	dataDir: string;
+	/** Makes these users members of the documents (the stock relay has no access control: a no-op). */
+	grant(grants: { documentId: string; users: string[] }[]): Promise<void>;
+	stop(): Promise<void>;
+}
+
+export async function startRelay(kind: RelayKind, dataDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`))): Promise<BenchRelay> {
+	const args = kind === 'caseroom' ? ['--import', 'tsx', 'bench/relays/caseroom-relay.ts', dataDir] : ['bench/relays/stock-relay.mjs', dataDir];
+	const child = spawn(process.execPath, [...(process.env.BENCH_RELAY_NODE_ARGS?.split(' ') ?? []), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+	const port = await listeningPort(child);
+	const http = `http://127.0.0.1:${port}`;
+	return {
+		kind,
+		pid: child.pid!,
+		url: `ws://127.0.0.1:${port}/sync`,
+		dataDir,
+		async grant(grants) {
+			if (kind === 'stock') return;
+			const res = await fetch(`${http}/grant`, { method: 'POST', body: JSON.stringify(grants) });
+			if (!res.ok) throw new Error(`grant: ${res.status}`);
+		},
+		async stop() {
+			await stopChild(child);
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+/** Resolves with the port once the child prints "listening <port>". */
+export function listeningPort(child: ChildProcess, timeoutMs = 30_000): Promise<number> {
+	return new Promise((resolvePort, reject) => {
+		let output = '';
+		const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), timeoutMs);
+		const onData = (data: Buffer) => {
+			output += data;
+			const port = /listening (\d+)/.exec(output)?.[1];
+			if (port) {
+				clearTimeout(timer);
+				resolvePort(Number(port));
+			}
+		};
+		child.stdout!.on('data', onData);
+		child.stderr!.on('data', (d: Buffer) => (output += d));
+		child.once('exit', (code) => reject(new Error(`relay exited (${code}):\n${output}`)));
+	});
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((r) => child.once('exit', r));
+	child.kill('SIGTERM');
+	const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
+	await exited;
+	clearTimeout(killer);
+}
+
+export interface BenchClient {
+	repo: Repo;
+	shutdown(): Promise<void>;
+}
+
+/** A member's device: the client that belongs to this kind of relay, no local storage. */
+export function connectClient(relay: Pick<BenchRelay, 'kind' | 'url'>, user: string): BenchClient {
+	if (relay.kind === 'caseroom') {
+		const client = createClientRepo({ url: relay.url, token: `t-${user}`, userId: user, webSocket: WebSocket });
+		// The slim and the full automerge-repo entry points export the same Repo class.
+		return { repo: client.repo as unknown as Repo, shutdown: () => client.shutdown() };
+	}
+	const repo = new Repo({ network: [new WebSocketClientAdapter(relay.url)], peerId: `${user}:stock` as PeerId });
+	return { repo, shutdown: () => repo.shutdown().catch(() => {}) };
+}

@@ -1,0 +1,141 @@
+// One run of a sync shape against one relay: writers append to their own list in one shared document, every reader
+// notes when each entry arrives. Per change: latency to the first and to the last reader; relay CPU per delivery
+// (one change reaching one reader); deliveries that never arrived.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DocHandle } from '@automerge/automerge-repo';
+import { cpuMs } from './proc.ts';
+import { connectClient, startRelay, type BenchClient, type BenchRelay, type RelayKind } from './relays.ts';
+import { percentile, sleep } from './stats.ts';
+
+export interface SyncShape {
+	writers: number;
+	readers: number;
+	/** Each writer changes the document this often. */
+	intervalMs: number;
+	durationMs: number;
+	warmupMs?: number;
+}
+
+export interface SyncRunResult {
+	firstP50: number;
+	firstP99: number;
+	lastP50: number;
+	lastP99: number;
+	/** Relay CPU time per delivered change per reader, µs. */
+	cpuPerDeliveryUs: number;
+	lost: number;
+	changes: number;
+}
+
+export interface Entry {
+	s: number;
+	t: number;
+	text: string;
+}
+export interface BenchDoc {
+	logs: Record<string, Entry[]>;
+}
+
+// The first seconds of traffic pay V8's tier-up of the Automerge wasm in background threads (about 1 s of CPU):
+// measuring from the start would charge it to the first few hundred deliveries.
+const WARMUP_MS = 5000;
+const DRAIN_MS = 2000;
+
+export async function runSyncShape(kind: RelayKind, shape: SyncShape): Promise<SyncRunResult> {
+	const relay = await startRelay(kind);
+	const clients: BenchClient[] = [];
+	const timers: NodeJS.Timeout[] = [];
+	try {
+		const writers = Array.from({ length: shape.writers }, (_, i) => connectClient(relay, `w${i}`));
+		const readers = Array.from({ length: shape.readers }, (_, i) => connectClient(relay, `r${i}`));
+		clients.push(...writers, ...readers);
+		const created = writers[0]!.repo.create<BenchDoc>({ logs: Object.fromEntries(writers.map((_, i) => [`w${i}`, []])) });
+		await relay.grant([{ documentId: created.documentId, users: [...writers.map((_, i) => `w${i}`), ...readers.map((_, i) => `r${i}`)] }]);
+		await whenRelayHas(relay, created.documentId);
+		const writerHandles = [created, ...(await Promise.all(writers.slice(1).map((w) => w.repo.find<BenchDoc>(created.url))))];
+		const readerHandles = await Promise.all(readers.map((r) => r.repo.find<BenchDoc>(created.url)));
+
+		// arrivals.get("w0:12") = the times (ms since the change) at which readers saw entry 12 of writer 0.
+		const arrivals = new Map<string, number[]>();
+		readerHandles.forEach((handle) => watch(handle, arrivals));
+
+		let measuring = false;
+		let cpuStart = 0;
+		const sent: { key: string; measured: boolean }[] = [];
+		writerHandles.forEach((handle, w) => {
+			let seq = 0;
+			const tick = () => {
+				const s = seq++;
+				handle.change((d) => void d.logs[`w${w}`]!.push({ s, t: performance.now(), text: `Reading ${s}: spindle at 8000 rpm, 1.7 mm/s` }));
+				sent.push({ key: `w${w}:${s}`, measured: measuring });
+			};
+			// Writers are spread evenly over the interval, as independent people would be.
+			const start = setTimeout(() => timers.push(setInterval(tick, shape.intervalMs)), (w * shape.intervalMs) / shape.writers);
+			timers.push(start);
+		});
+		await sleep(shape.warmupMs ?? WARMUP_MS);
+		measuring = true;
+		cpuStart = cpuMs(relay.pid);
+		await sleep(shape.durationMs);
+		measuring = false;
+		timers.forEach(clearInterval);
+		timers.forEach(clearTimeout);
+		await sleep(DRAIN_MS);
+		const cpuUsed = cpuMs(relay.pid) - cpuStart;
+
+		const measured = sent.filter((c) => c.measured);
+		const first: number[] = [];
+		const last: number[] = [];
+		let lost = 0;
+		for (const { key } of measured) {
+			const times = arrivals.get(key) ?? [];
+			lost += shape.readers - times.length;
+			if (times.length === 0) continue;
+			first.push(Math.min(...times));
+			last.push(Math.max(...times));
+		}
+		const deliveries = measured.length * shape.readers;
+		return {
+			firstP50: percentile(first, 50),
+			firstP99: percentile(first, 99),
+			lastP50: percentile(last, 50),
+			lastP99: percentile(last, 99),
+			cpuPerDeliveryUs: (cpuUsed * 1000) / deliveries,
+			lost,
+			changes: measured.length
+		};
+	} finally {
+		timers.forEach(clearInterval);
+		await Promise.all(clients.map((c) => c.shutdown()));
+		await relay.stop();
+	}
+}
+
+/** Notes the arrival of every entry this reader has not seen yet; each writer's list only grows at its end. */
+export function watch(handle: DocHandle<BenchDoc>, arrivals: Map<string, number[]>, prefix = ''): void {
+	const seen = new Map<string, number>();
+	const take = (doc: BenchDoc) => {
+		const now = performance.now();
+		for (const [writer, entries] of Object.entries(doc.logs)) {
+			for (let i = seen.get(writer) ?? 0; i < entries.length; i++) {
+				const entry = entries[i]!;
+				const key = `${prefix ? `${prefix}:` : ''}${writer}:${entry.s}`;
+				const list = arrivals.get(key) ?? [];
+				list.push(now - entry.t);
+				arrivals.set(key, list);
+			}
+			seen.set(writer, entries.length);
+		}
+	};
+	take(handle.doc());
+	handle.on('change', ({ doc }) => take(doc));
+}
+
+/** The writer created the document: wait until the relay has stored it, so every reader's request finds it. */
+export async function whenRelayHas(relay: BenchRelay, documentId: string): Promise<void> {
+	const base = relay.kind === 'caseroom' ? join(relay.dataDir, 'automerge') : relay.dataDir;
+	const dir = join(base, documentId.slice(0, 2), documentId.slice(2));
+	for (let i = 0; i < 200 && !existsSync(dir); i++) await sleep(25);
+	if (!existsSync(dir)) throw new Error(`the ${relay.kind} relay never stored ${documentId}`);
+}

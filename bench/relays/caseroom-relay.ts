@@ -1,0 +1,37 @@
+// Caseroom's sync relay (createSyncRelay, durable storage, access checks) in its own process, for the benchmarks.
+// The directory is replaced by an in-memory ACL that the benchmark fills through POST /grant, so that clients of
+// any name can be members; every message still passes the relay's access checks.
+// Usage: node --import tsx bench/relays/caseroom-relay.ts <dataDir>; prints "listening <port>".
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { asUserId } from '../../src/lib/model/ids.ts';
+import { createSyncRelay } from '../../sync-server/sync.ts';
+
+const [dataDir] = process.argv.slice(2);
+if (!dataDir) throw new Error('usage: caseroom-relay.ts <dataDir>');
+const acl = new Map<string, Set<string>>();
+const relay = await createSyncRelay({
+	dataDir,
+	maxMessageBytes: 16 * 1024 * 1024,
+	access: {
+		authenticate: (token) => (/^t-[a-z0-9-]+$/.test(token) ? asUserId(token.slice(2)) : null),
+		mayRead: (userId, documentId) => acl.get(documentId)?.has(userId) ?? false
+	}
+});
+const server = http.createServer((req, res) => {
+	if (req.method !== 'POST' || req.url !== '/grant') return res.writeHead(200).end('ok');
+	let body = '';
+	req.on('data', (d) => (body += d));
+	req.on('end', () => {
+		const grants = JSON.parse(body) as { documentId: string; users: string[] }[];
+		for (const { documentId, users } of grants) acl.set(documentId, new Set([...(acl.get(documentId) ?? []), ...users]));
+		relay.accessChanged(grants.map((g) => g.documentId));
+		res.writeHead(204).end();
+	});
+});
+server.on('upgrade', (req, socket, head) => {
+	socket.on('error', () => socket.destroy());
+	relay.handleUpgrade(req, socket, head);
+});
+process.on('SIGTERM', () => void relay.close().then(() => process.exit(0)));
+server.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));

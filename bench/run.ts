@@ -1,0 +1,56 @@
+// `npm run bench`: every benchmark group on this machine, in order; prints the table and writes bench/results.json.
+// BENCH_QUICK=1 shortens every run (development only); BENCH_ONLY=sync,capacity runs some groups.
+// Adding a figure group: a module exporting a BenchGroup, listed in GROUPS below.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type { BenchGroup, Figure } from './lib/figure.ts';
+import { buildIfStale } from '../scripts/build-if-stale.mjs';
+import { markdownTable } from './lib/table.ts';
+import { appStart } from './app-start.ts';
+import { capacity } from './capacity.ts';
+import { coldStart } from './cold-start.ts';
+import { openConversation } from './open-conversation.ts';
+import { syncLatency } from './sync-latency.ts';
+
+const GROUPS: Record<string, BenchGroup> = {
+	sync: syncLatency,
+	'cold-start': coldStart,
+	open: openConversation,
+	'app-start': appStart,
+	capacity
+};
+
+const quick = process.env.BENCH_QUICK === '1';
+const only = process.env.BENCH_ONLY?.split(',');
+const started = Date.now();
+const log = (message: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s] ${message}`);
+
+// The browser figures and the relay's start need the production build, as `npm start` would make it.
+buildIfStale();
+
+const figures: Figure[] = [];
+for (const [key, group] of Object.entries(GROUPS)) {
+	if (only && !only.includes(key)) continue;
+	log(group.name);
+	try {
+		figures.push(...(await group.run({ quick, log })));
+	} catch (error) {
+		// One broken group must not hide the others' figures.
+		log(`${group.name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+	}
+}
+
+const results = {
+	measuredAt: new Date().toISOString(),
+	quick,
+	machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', node: process.version },
+	durationSeconds: Math.round((Date.now() - started) / 1000),
+	figures
+};
+writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, '\t')}\n`);
+console.log(`\n${markdownTable(figures)}\n`);
+const missed = figures.filter((f) => f.pass === false).length;
+log(`${figures.length} figures, ${missed} goals missed${quick ? ' (BENCH_QUICK: indicative only)' : ''}; written to bench/results.json`);
+// Benchmarks never fail the build: a missed goal is a finding, not an error.
+process.exit(0);
