@@ -29,6 +29,9 @@ const log = (message: string) => console.log(`[bench ${((Date.now() - started) /
 // The browser figures and the relay's start need the production build, as `npm start` would make it.
 buildIfStale();
 
+// A client torn down mid-connect (a failed run's clean-up) may emit a socket error nobody listens to: note it and go on.
+process.on('uncaughtException', (error) => log(`stray error: ${error.message}`));
+
 const figures: Figure[] = [];
 for (const [key, group] of Object.entries(GROUPS)) {
 	if (only && !only.includes(key)) continue;

@@ -54,6 +54,8 @@ export async function runSyncShape(kind: RelayKind, shape: SyncShape): Promise<S
 		await relay.grant([{ documentId: created.documentId, users: [...writers.map((_, i) => `w${i}`), ...readers.map((_, i) => `r${i}`)] }]);
 		await whenRelayHas(relay, created.documentId);
 		const writerHandles = [created, ...(await Promise.all(writers.slice(1).map((w) => w.repo.find<BenchDoc>(created.url))))];
+		// Every member connected first: a find sent while 200 sockets are still opening can be answered "unavailable".
+		await Promise.all(clients.map((c) => c.repo.networkSubsystem.whenReady()));
 		const readerHandles = await Promise.all(readers.map((r) => r.repo.find<BenchDoc>(created.url)));
 
 		// arrivals.get("w0:12") = the times (ms since the change) at which readers saw entry 12 of writer 0.
