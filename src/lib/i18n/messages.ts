@@ -1,6 +1,7 @@
 // Reads no UI state. Every label in English and Czech. The Czech words follow CONTRACT.md, taken from GF Machining
 // Solutions' own Czech manual, so people find the names they learned there. Each domain keeps its own labels
 // beside its code; this file composes them.
+import { callCs, callEn } from '$lib/call/call-messages';
 import { conferencingCs, conferencingEn } from '$lib/conferencing/conferencing-messages';
 
 const coreEn = {
@@ -53,11 +54,11 @@ const coreCs: Record<keyof typeof coreEn, string> = {
 	'conferencing.cacheFull': 'Úložiště zařízení je plné: seznam konverzací nelze uchovat pro práci offline. Uvolněte místo (smažte staré soubory nebo aplikace) a stránku znovu načtěte.'
 };
 
-export const en = { ...coreEn, ...conferencingEn } as const;
+export const en = { ...coreEn, ...conferencingEn, ...callEn } as const;
 
 export type MessageKey = keyof typeof en;
 
-export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs };
+export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs, ...callCs };
 
 
 export const catalogs = { en, cs } as const;
