@@ -7,7 +7,7 @@ import type { UserId } from '../src/lib/model/ids.ts';
 import { coalesceSaves, createOutbox } from './sync-outbox.ts';
 import { SyncSockets, type Connection } from './sync-sockets.ts';
 import { peerIdBelongsTo } from './peer-ids.ts';
-import { errorMessage, parseClientFrame, peerMessage } from './sync-wire.ts';
+import { errorMessage, parseClientFrame, peerMessage, type ClientRepoMessage } from './sync-wire.ts';
 
 export interface RelayAdapterOptions {
 	/** May this user receive anything of this document? The last check before a message leaves the relay. */
@@ -30,6 +30,8 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 	readonly #outbox;
 	/** The documents each user has asked the relay about (request or sync), on any device. */
 	readonly #asked = new Map<UserId, Set<string>>();
+	/** Per document, the peers that opened it here: where live (ephemeral) messages on it go. */
+	readonly #watchers = new Map<string, Set<PeerId>>();
 	#resolveReady!: () => void;
 	readonly #ready = new Promise<void>((resolve) => (this.#resolveReady = resolve));
 	#isReady = false;
@@ -121,14 +123,33 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 		if (frame.kind === 'join') return this.#join(connection, frame.senderId, frame.peerMetadata, frame.protocolSupported);
 		// Every later frame speaks as the peer id this socket joined with, and only to the relay.
 		const senderId = frame.kind === 'message' ? frame.message.senderId : frame.senderId;
+		// automerge-repo passes a live message it received on to its other peers, the relay included: the relay
+		// already forwarded it, so that echo is ignored rather than taken for someone speaking as another peer.
+		if (frame.kind === 'message' && frame.message.type === 'ephemeral' && connection.peerId !== null && senderId !== connection.peerId) return;
 		if (connection.peerId === null || senderId !== connection.peerId) {
 			this.#log(`Dropping a sync socket of ${connection.userId}: sender ${senderId} is not its peer`);
 			return this.#sockets.drop(connection);
 		}
 		if (frame.kind !== 'message' || frame.message.targetId !== this.peerId) return;
 		const { type, documentId } = frame.message;
-		if ((type === 'request' || type === 'sync') && documentId !== undefined) this.#noteAsked(connection.userId, documentId);
+		if ((type === 'request' || type === 'sync') && documentId !== undefined) this.#noteAsked(connection, documentId);
+		if (frame.message.type === 'ephemeral') return this.#forwardEphemeral(connection, frame.message);
 		this.emit('message', frame.message);
+	}
+
+	/**
+	 * Live messages (pointers, strokes being drawn, who is in a call) go straight to the other peers that have the
+	 * document open, in the order they came. Through the Repo, its per-message asynchronous access checks can reorder
+	 * a burst, and a receiver drops every live message older than one it already has: most of a stroke would vanish.
+	 */
+	#forwardEphemeral(from: Connection, message: Extract<ClientRepoMessage, { type: 'ephemeral' }>): void {
+		if (!this.#options.mayRead(from.userId, message.documentId)) return;
+		const peers = this.#watchers.get(message.documentId);
+		for (const peerId of peers ?? []) {
+			if (peerId === from.peerId) continue;
+			if (!this.#sockets.byPeer(peerId)) peers!.delete(peerId);
+			else this.send({ ...message, targetId: peerId });
+		}
 	}
 
 	#join(connection: Connection, peerId: PeerId, peerMetadata: PeerMetadata, protocolSupported: boolean): void {
@@ -153,10 +174,13 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 		this.#sockets.send(connection, peerMessage(relayId, this.peerMetadata ?? {}, peerId));
 	}
 
-	#noteAsked(userId: UserId, documentId: string): void {
-		let documents = this.#asked.get(userId);
-		if (!documents) this.#asked.set(userId, (documents = new Set()));
+	#noteAsked(connection: Connection, documentId: string): void {
+		let documents = this.#asked.get(connection.userId);
+		if (!documents) this.#asked.set(connection.userId, (documents = new Set()));
 		documents.add(documentId);
+		let peers = this.#watchers.get(documentId);
+		if (!peers) this.#watchers.set(documentId, (peers = new Set()));
+		if (connection.peerId) peers.add(connection.peerId);
 	}
 
 	#deliver(connection: Connection, message: Message): void {

@@ -4,15 +4,14 @@
 import '@automerge/automerge';
 import type { AutomergeUrl, DocHandle } from '@automerge/automerge-repo';
 import { rmSync } from 'node:fs';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asMessageId, asUserId } from '../../src/lib/model/ids.ts';
 import { postMessage } from '../../src/lib/model/conversation.ts';
 import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts';
-import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo.ts';
-import { petrsCaseChatWithAnna } from '../helpers/demo-conversation.ts';
+import type { ClientRepo } from '../../src/lib/sync/client-repo.ts';
 import { api, login, runAdmin, spawnRelay, tempDataDir, type ChildRelay } from '../helpers/relay.ts';
-import { FAST_BACKOFF, rawSocket, shutdownAll, until } from './sync-harness.ts';
+import { registeredCaseChat, signedInClient as signedIn } from '../helpers/signed-in.ts';
+import { rawSocket, shutdownAll, until } from './sync-harness.ts';
 
 const dataDir = tempDataDir();
 let relay: ChildRelay;
@@ -29,30 +28,17 @@ afterAll(async () => {
 
 const syncUrl = () => `${relay.url.replace(/^http/, 'ws')}/sync`;
 
-/** Signs `username` in through the API and connects a client repo with the token, as the app does. */
 async function signedInClient(username: string): Promise<ClientRepo> {
-	const session = await login(relay.url, username);
-	const client = createClientRepo({ url: syncUrl(), token: session.token, userId: session.user.id, webSocket: WebSocket, backoff: FAST_BACKOFF });
+	const client = await signedIn(relay.url, username);
 	clients.push(client);
-	await until(() => client.connection.current.status === 'online', 5000, `${username} online`);
 	return client;
 }
 
 const messageTexts = (handle: DocHandle<ConversationDoc>) => handle.doc().messages.flatMap((m) => (m.kind === 'text' ? [m.text] : []));
 
 /** Petr (GFMS) opens a service case chat with Anna (Acme) on SC-1042 and posts a first message. */
-async function petrOpensCaseChat(petr: ClientRepo, text: string) {
-	const handle = petr.repo.create<ConversationDoc>(petrsCaseChatWithAnna());
-	handle.change((doc) => postMessage(doc, { id: asMessageId(`m-${Math.random()}`), author: asUserId('petr'), at: Date.now(), text }));
-	const { token } = await login(relay.url, 'petr');
-	const registered = await api(relay.url, '/api/conversations', {
-		token,
-		body: { documentId: handle.documentId, kind: 'case', caseId: 'SC-1042', members: ['anna'] }
-	});
-	expect(registered.status).toBe(201);
-	expect(await petr.delivery.whenDelivered(handle, 5000)).toBe(true);
-	return handle;
-}
+const petrOpensCaseChat = (petr: ClientRepo, text: string) =>
+	registeredCaseChat(relay.url, petr, (doc) => postMessage(doc, { id: asMessageId(`m-${Math.random()}`), author: asUserId('petr'), at: Date.now(), text }));
 
 describe('a registered conversation through the whole relay', () => {
 	it('reaches its members, who converge on concurrent messages', async () => {

@@ -1,0 +1,35 @@
+// Clients signed in as the app signs in (POST /api/login, then /sync with the token), and the demo case chat
+// registered through the API: what integration tests against the whole relay start from.
+import '@automerge/automerge';
+import type { DocHandle } from '@automerge/automerge-repo';
+import { WebSocket } from 'ws';
+import { expect } from 'vitest';
+import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts';
+import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo.ts';
+import { until } from '../integration/sync-harness.ts';
+import { petrsCaseChatWithAnna } from './demo-conversation.ts';
+import { api, login } from './relay.ts';
+
+const FAST_BACKOFF = { initialMs: 50, maxMs: 400 };
+
+/** `syncUrl` defaults to the relay's own /sync; pass a fault proxy's to put a bad network in between. */
+export async function signedInClient(relayUrl: string, username: string, syncUrl = `${relayUrl.replace(/^http/, 'ws')}/sync`): Promise<ClientRepo> {
+	const session = await login(relayUrl, username);
+	const client = createClientRepo({ url: syncUrl, token: session.token, userId: session.user.id, webSocket: WebSocket, backoff: FAST_BACKOFF });
+	await until(() => client.connection.current.status === 'online', 5000, `${username} online`);
+	return client;
+}
+
+/** Petr's client creates the SC-1042 case chat with Anna, registers it, and waits until the relay holds it. */
+export async function registeredCaseChat(relayUrl: string, petr: ClientRepo, change?: (doc: ConversationDoc) => void): Promise<DocHandle<ConversationDoc>> {
+	const handle = petr.repo.create<ConversationDoc>(petrsCaseChatWithAnna());
+	if (change) handle.change(change);
+	const { token } = await login(relayUrl, 'petr');
+	const registered = await api(relayUrl, '/api/conversations', {
+		token,
+		body: { documentId: handle.documentId, kind: 'case', caseId: 'SC-1042', members: ['anna'] }
+	});
+	expect(registered.status).toBe(201);
+	expect(await petr.delivery.whenDelivered(handle, 5000)).toBe(true);
+	return handle;
+}
