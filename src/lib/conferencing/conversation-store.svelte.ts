@@ -10,7 +10,7 @@ import { conversationEntry, type ConversationEntry, type ReadCounts } from './co
 import { newMessageId } from './ids';
 import { loadCache, saveCache } from './local-cache';
 import { loadReadCounts, saveReadCounts } from './read-marks';
-import { RelayApiError, type RelayApi, type Registration } from './relay-api';
+import { RelayApiError, type Attachment, type RelayApi, type Registration } from './relay-api';
 
 /** How often the list asks the relay for conversations others started with this person. */
 const REFRESH_MS = 10_000;
@@ -28,6 +28,7 @@ export class ConversationStore {
 	directory = $state.raw<DirectoryView | null>(null);
 	registered = $state.raw<RegisteredConversation[]>([]);
 	pending = $state.raw<Registration[]>([]);
+	pendingDocuments = $state.raw<Attachment[]>([]);
 	docs = $state.raw<ReadonlyMap<string, ConversationDoc>>(new Map());
 	availability = $state.raw<Readonly<Record<string, Availability>>>({});
 	readCounts = $state.raw<ReadCounts>({});
@@ -53,6 +54,7 @@ export class ConversationStore {
 		this.directory = cache.directory;
 		this.registered = cache.conversations;
 		this.pending = cache.pending;
+		this.pendingDocuments = cache.pendingDocuments;
 		this.readCounts = loadReadCounts(me.id);
 	}
 
@@ -153,6 +155,13 @@ export class ConversationStore {
 		);
 	}
 
+	/** Lets the conversation's members read a new document (a whiteboard); registered now or when the relay is reachable. */
+	attachDocument(attachment: Attachment): void {
+		this.pendingDocuments = [...this.pendingDocuments, attachment];
+		this.#saveCache();
+		void this.refresh();
+	}
+
 	/** Everything in the conversation so far has been seen. */
 	markRead(id: string): void {
 		const count = this.docs.get(id)?.messages.length ?? 0;
@@ -185,14 +194,25 @@ export class ConversationStore {
 
 	async #registerPending(): Promise<void> {
 		for (const registration of this.pending) {
-			try {
-				this.#upsertRegistered(await this.#api.register(registration));
-			} catch (err) {
-				if (!(err instanceof RelayApiError) || err.problem !== 'refused') throw err;
-				this.refused = { ...this.refused, [registration.documentId]: err.message };
-			}
-			this.pending = this.pending.filter((p) => p.documentId !== registration.documentId);
+			await this.#register(registration.documentId, () => this.#api.register(registration));
+			this.pending = this.pending.filter((p) => p !== registration);
 			this.#saveCache();
+		}
+		// After the conversations: a document can only join a conversation the relay knows.
+		for (const attachment of this.pendingDocuments) {
+			await this.#register(attachment.documentId, () => this.#api.attachDocument(attachment));
+			this.pendingDocuments = this.pendingDocuments.filter((p) => p !== attachment);
+			this.#saveCache();
+		}
+	}
+
+	/** Registers one thing; a refusal is kept to show the person, an unreachable relay stops the round (rethrown). */
+	async #register(documentId: string, call: () => Promise<RegisteredConversation>): Promise<void> {
+		try {
+			this.#upsertRegistered(await call());
+		} catch (err) {
+			if (!(err instanceof RelayApiError) || err.problem !== 'refused') throw err;
+			this.refused = { ...this.refused, [documentId]: err.message };
 		}
 	}
 
@@ -236,6 +256,11 @@ export class ConversationStore {
 	}
 
 	#saveCache() {
-		this.storageProblem = !saveCache(this.me.id, { directory: this.directory, conversations: this.registered, pending: this.pending });
+		this.storageProblem = !saveCache(this.me.id, {
+			directory: this.directory,
+			conversations: this.registered,
+			pending: this.pending,
+			pendingDocuments: this.pendingDocuments
+		});
 	}
 }

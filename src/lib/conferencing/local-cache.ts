@@ -1,17 +1,19 @@
 // What this device remembers of the relay's answers, per person, so frame 1 and the New conversation dialog work
 // offline: the directory, the registered conversations, and conversations created here but not registered yet.
 import type { DirectoryView, RegisteredConversation } from '$lib/model/directory';
-import type { Registration } from './relay-api';
+import type { Attachment, Registration } from './relay-api';
 
 export interface LocalCache {
 	directory: DirectoryView | null;
 	conversations: RegisteredConversation[];
 	/** Created on this device while the relay could not be reached; registered as soon as it can be. */
 	pending: Registration[];
+	/** Documents (whiteboards) attached to a conversation on this device, not yet registered with the relay. */
+	pendingDocuments: Attachment[];
 }
 
 const keyFor = (userId: string) => `caseroom.cache.${userId}`;
-export const emptyCache = (): LocalCache => ({ directory: null, conversations: [], pending: [] });
+export const emptyCache = (): LocalCache => ({ directory: null, conversations: [], pending: [], pendingDocuments: [] });
 
 export function loadCache(userId: string, storage: Storage = localStorage): LocalCache {
 	try {
@@ -20,7 +22,8 @@ export function loadCache(userId: string, storage: Storage = localStorage): Loca
 		return {
 			directory: parsed.directory ?? null,
 			conversations: Array.isArray(parsed.conversations) ? parsed.conversations : [],
-			pending: Array.isArray(parsed.pending) ? parsed.pending : []
+			pending: Array.isArray(parsed.pending) ? parsed.pending : [],
+			pendingDocuments: Array.isArray(parsed.pendingDocuments) ? parsed.pendingDocuments : []
 		};
 	} catch {
 		return emptyCache();

@@ -29,6 +29,14 @@ export interface RelayApi {
 	conversations(): Promise<RegisteredConversation[]>;
 	register(registration: Registration): Promise<RegisteredConversation>;
 	addMembers(conversationId: string, people: UserId[]): Promise<RegisteredConversation>;
+	/** A document whose readers are the conversation's members (a whiteboard). */
+	attachDocument(attachment: Attachment): Promise<RegisteredConversation>;
+}
+
+export interface Attachment {
+	conversationId: string;
+	documentId: string;
+	kind: 'whiteboard';
 }
 
 export function createRelayApi(token: string, fetchFn: typeof fetch = (...args) => fetch(...args)): RelayApi {
@@ -56,6 +64,7 @@ export function createRelayApi(token: string, fetchFn: typeof fetch = (...args) 
 		directory: () => call('/api/directory'),
 		conversations: () => call('/api/conversations'),
 		register: (r) => call('/api/conversations', r),
-		addMembers: (id, people) => call(`/api/conversations/${encodeURIComponent(id)}/members`, { add: people })
+		addMembers: (id, people) => call(`/api/conversations/${encodeURIComponent(id)}/members`, { add: people }),
+		attachDocument: (a) => call(`/api/conversations/${encodeURIComponent(a.conversationId)}/documents`, { documentId: a.documentId, kind: a.kind })
 	};
 }

@@ -1,7 +1,7 @@
 // Reads no UI state. Operations and selectors on a whiteboard document. Operations mutate the draft that
 // handle.change() passes in; every edit returns the patch that undoes it, for the person's own undo history.
-import type { UserId } from '$lib/model/ids';
-import { WHITEBOARD_SCHEMA, type BoardElement, type ElementPatch, type WhiteboardDoc } from './schema';
+import type { UserId } from '../model/ids';
+import { WHITEBOARD_SCHEMA, type BoardElement, type ElementPatch, type NewElement, type WhiteboardDoc } from './schema';
 
 export class BoardError extends Error {}
 
@@ -17,7 +17,7 @@ export interface Edit {
 }
 
 /** Places a new element on top of everything this device knows of. */
-export function addElement(doc: WhiteboardDoc, element: Omit<BoardElement, 'z' | 'deleted'>): Edit {
+export function addElement(doc: WhiteboardDoc, element: NewElement): Edit {
 	if (element.id in doc.elements) throw new BoardError(`An element ${element.id} already exists.`);
 	const z = topZ(doc) + 1;
 	doc.elements[element.id] = { ...element, z, deleted: false } as BoardElement;

@@ -1,7 +1,7 @@
 // Reads no UI state. Types only: a whiteboard as it is stored in Automerge, one document per board, naming its
 // conversation. Elements are a map keyed by id (concurrent additions merge), ordered by z then id, and never removed:
 // `deleted` hides them, so a move on one device and a delete on another resolve to deleted, and undo can restore.
-import type { UserId } from '$lib/model/ids';
+import type { UserId } from '../model/ids';
 
 export const WHITEBOARD_SCHEMA = 1;
 
@@ -40,6 +40,9 @@ export type BoxElement = ElementBase & { kind: 'rect' | 'ellipse'; w: number; h:
 export type TextElement = ElementBase & { kind: 'text'; text: string; fontSize: number };
 
 export type BoardElement = FreehandElement | LineElement | BoxElement | TextElement;
+
+/** An element as its author creates it: the board gives it its z and it is not deleted. */
+export type NewElement = BoardElement extends infer E ? (E extends BoardElement ? Omit<E, 'z' | 'deleted'> : never) : never;
 
 /** The fields an edit may change (never id, kind, author). */
 export type ElementPatch = Partial<Omit<ElementBase, 'id' | 'kind' | 'author'>> &

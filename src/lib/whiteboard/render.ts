@@ -1,0 +1,78 @@
+// Draws board elements on a 2D canvas: the Konva view's static layer and the Details thumbnails use the same code.
+// Freehand outlines come from perfect-freehand (pressure-sensitive, smoothed) and are cached as Path2D per stroke,
+// since a stroke's points never change after it is drawn (moves and resizes are transforms).
+import { getStroke } from 'perfect-freehand';
+import { decodePoints, type StrokePoint } from './points';
+import type { BoardElement, FreehandElement } from './schema';
+
+const outlines = new Map<string, Path2D>();
+
+export function freehandOutline(points: readonly StrokePoint[], kind: FreehandElement['kind'], width: number): Path2D {
+	const highlighter = kind === 'highlighter';
+	const outline = getStroke(
+		points.map((p) => [p.x, p.y, p.pressure]),
+		{ size: width, thinning: highlighter ? 0 : 0.6, smoothing: 0.5, streamline: 0.4, simulatePressure: false, last: true }
+	);
+	const path = new Path2D();
+	if (outline.length === 0) return path;
+	path.moveTo(outline[0]![0]!, outline[0]![1]!);
+	for (let i = 1; i < outline.length; i++) path.lineTo(outline[i]![0]!, outline[i]![1]!);
+	path.closePath();
+	return path;
+}
+
+function cachedOutline(e: FreehandElement): Path2D {
+	const key = `${e.id}:${e.width}`;
+	let path = outlines.get(key);
+	if (!path) outlines.set(key, (path = freehandOutline(decodePoints(e.points), e.kind, e.width)));
+	return path;
+}
+
+/** Draws one element in board coordinates (the caller sets the view transform). */
+export function drawElement(ctx: CanvasRenderingContext2D, e: BoardElement): void {
+	ctx.save();
+	ctx.translate(e.x, e.y);
+	if (e.rotation) ctx.rotate((e.rotation * Math.PI) / 180);
+	if (e.scaleX !== 1 || e.scaleY !== 1) ctx.scale(e.scaleX, e.scaleY);
+	ctx.strokeStyle = ctx.fillStyle = e.color;
+	ctx.lineWidth = e.width;
+	ctx.lineCap = ctx.lineJoin = 'round';
+	switch (e.kind) {
+		case 'pen':
+		case 'highlighter':
+			if (e.kind === 'highlighter') ctx.globalAlpha = 0.35;
+			ctx.fill(cachedOutline(e));
+			break;
+		case 'line':
+		case 'arrow':
+			ctx.beginPath();
+			ctx.moveTo(0, 0);
+			ctx.lineTo(e.dx, e.dy);
+			if (e.kind === 'arrow') arrowHead(ctx, e.dx, e.dy, e.width);
+			ctx.stroke();
+			break;
+		case 'rect':
+			ctx.strokeRect(0, 0, e.w, e.h);
+			break;
+		case 'ellipse':
+			ctx.beginPath();
+			ctx.ellipse(e.w / 2, e.h / 2, Math.abs(e.w / 2), Math.abs(e.h / 2), 0, 0, Math.PI * 2);
+			ctx.stroke();
+			break;
+		case 'text':
+			ctx.font = `${e.fontSize}px system-ui, sans-serif`;
+			ctx.textBaseline = 'top';
+			e.text.split('\n').forEach((line, i) => ctx.fillText(line, 0, i * e.fontSize * 1.2));
+			break;
+	}
+	ctx.restore();
+}
+
+function arrowHead(ctx: CanvasRenderingContext2D, dx: number, dy: number, width: number) {
+	const angle = Math.atan2(dy, dx);
+	const size = Math.max(12, width * 4);
+	for (const side of [-1, 1]) {
+		ctx.moveTo(dx, dy);
+		ctx.lineTo(dx - size * Math.cos(angle + (side * Math.PI) / 7), dy - size * Math.sin(angle + (side * Math.PI) / 7));
+	}
+}

@@ -1,0 +1,24 @@
+// Steps several browser tests share: a person signed in in their own browser context, and a case chat created
+// through the New conversation dialog exactly as a person does it.
+import type { Browser, Page } from 'playwright-core';
+import { signIn, viewports } from './harness';
+
+export async function signedInPage(browser: Browser, url: string, username: string, viewport: keyof typeof viewports = 'tablet'): Promise<Page> {
+	const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
+	const page = await context.newPage();
+	await signIn(page, url, username);
+	await page.getByRole('status').getByText('Online', { exact: true }).waitFor();
+	return page;
+}
+
+/** Creates a Service case chat on SC-1042 with the given people and returns its path, /conferencing/<id>. */
+export async function createCaseChat(page: Page, title: string, people: string[]): Promise<string> {
+	await page.getByRole('button', { name: 'New conversation' }).click();
+	const dialog = page.getByRole('dialog', { name: 'New conversation' });
+	await dialog.getByLabel('Service case', { exact: true }).selectOption({ label: 'SC-1042 · CUT P 550 – wire breakage during roughing' });
+	for (const person of people) await dialog.getByRole('checkbox', { name: person }).check();
+	await dialog.getByLabel('Title (optional)').fill(title);
+	await dialog.getByRole('button', { name: 'Create Conversation' }).click();
+	await page.waitForURL(/\/conferencing\/[1-9A-HJ-NP-Za-km-z]+$/);
+	return new URL(page.url()).pathname;
+}
