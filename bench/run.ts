@@ -12,12 +12,14 @@ import { capacity } from './capacity.ts';
 import { coldStart } from './cold-start.ts';
 import { openConversation } from './open-conversation.ts';
 import { syncLatency } from './sync-latency.ts';
+import { whiteboard } from './whiteboard.ts';
 
 const GROUPS: Record<string, BenchGroup> = {
 	sync: syncLatency,
 	'cold-start': coldStart,
 	open: openConversation,
 	'app-start': appStart,
+	whiteboard,
 	capacity
 };
 
