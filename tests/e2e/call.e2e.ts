@@ -131,6 +131,30 @@ describe('Videoconference', () => {
 		await tile(petr, 'Anna Horáková').getByText('Muted').waitFor({ state: 'detached', timeout: 5000 });
 	});
 
+	it("freezes a participant's picture as a new whiteboard in its own window, while the call goes on", async () => {
+		const [board] = await Promise.all([
+			anna.context().waitForEvent('page'),
+			tile(anna, 'Petr Novák').getByRole('button', { name: 'Draw on Petr Novák’s picture' }).click()
+		]);
+		await board.getByRole('img', { name: 'Whiteboard Frame from Petr Novák: 1 elements' }).waitFor({ timeout: 20_000 });
+		// The frozen frame is drawn: the middle of the board is not blank.
+		const painted = await board.evaluate(() =>
+			Array.from(document.querySelectorAll<HTMLCanvasElement>('[role="img"] canvas')).some((c) => {
+				const data = c.getContext('2d')!.getImageData(c.width / 2 - 20, c.height / 2 - 20, 40, 40).data;
+				for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) return true;
+				return false;
+			})
+		);
+		expect(painted).toBe(true);
+		await screenshot(board, 'call-frozen-frame-whiteboard-tablet');
+		await framesAdvance(anna, 'Petr Novák'); // still in the call
+		await board.close();
+		await petr.goto(`${running.app.url}/conferencing/${conversation}`).catch(() => {});
+		await petr.getByRole('region', { name: 'Details' }).getByRole('link', { name: 'Open whiteboard Frame from Petr Novák' }).waitFor({ timeout: 15_000 });
+		await petr.getByRole('button', { name: 'Videoconference' }).click();
+		await framesAdvance(anna, 'Petr Novák');
+	});
+
 	it('lets a third join from the banner, and all three see three', async () => {
 		tomas = await person('tomas', 'phone');
 		await tomas.getByRole('status').filter({ hasText: 'Call running:' }).getByRole('button', { name: 'Join' }).click();

@@ -41,7 +41,12 @@ export const callEn = {
 	'call.loading': 'Opening the conversation…',
 	'call.full': 'This call already has 6 people, the most it can hold.',
 	'call.left': 'You left the call.',
-	'call.back': 'Back to the conversation'
+	'call.back': 'Back to the conversation',
+	'call.freeze': 'Draw on {name}’s picture',
+	'call.freezeShort': 'Draw on this',
+	'call.freezeNotReady': 'The conversation is still opening.',
+	'call.freezeFailed': 'The picture could not be frozen: {detail}',
+	'call.freezeBlocked': 'The browser blocked the new window. The whiteboard is ready at {url}.'
 } as const;
 
 export const callCs: Record<keyof typeof callEn, string> = {
@@ -86,5 +91,10 @@ export const callCs: Record<keyof typeof callEn, string> = {
 	'call.loading': 'Otevírání konverzace…',
 	'call.full': 'Tento hovor už má 6 účastníků, víc nepojme.',
 	'call.left': 'Opustili jste hovor.',
-	'call.back': 'Zpět do konverzace'
+	'call.back': 'Zpět do konverzace',
+	'call.freeze': 'Kreslit do snímku: {name}',
+	'call.freezeShort': 'Kreslit do snímku',
+	'call.freezeNotReady': 'Konverzace se ještě otevírá.',
+	'call.freezeFailed': 'Snímek se nepodařilo zachytit: {detail}',
+	'call.freezeBlocked': 'Prohlížeč zablokoval nové okno. Tabule je připravena na {url}.'
 };

@@ -32,6 +32,7 @@ export function localBox(e: BoardElement): Box {
 		}
 		case 'rect':
 		case 'ellipse':
+		case 'image':
 			return { x: Math.min(0, e.w), y: Math.min(0, e.h), w: Math.abs(e.w), h: Math.abs(e.h) };
 		case 'text': {
 			const lines = e.text.split('\n');

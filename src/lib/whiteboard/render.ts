@@ -3,9 +3,34 @@
 // since a stroke's points never change after it is drawn (moves and resizes are transforms).
 import { getStroke } from 'perfect-freehand';
 import { decodePoints, type StrokePoint } from './points';
-import type { BoardElement, FreehandElement } from './schema';
+import type { BoardElement, FreehandElement, ImageElement } from './schema';
 
 const outlines = new Map<string, Path2D>();
+/** Decoded images by element id; decoding is asynchronous, so a board redraws when one is ready. */
+const bitmaps = new Map<string, ImageBitmap | 'decoding' | 'broken'>();
+const imageListeners = new Set<() => void>();
+
+/** Calls `listener` whenever an image has been decoded and the board should be drawn again; returns the unsubscribe. */
+export function onImageDecoded(listener: () => void): () => void {
+	imageListeners.add(listener);
+	return () => imageListeners.delete(listener);
+}
+
+function bitmapOf(e: ImageElement): ImageBitmap | null {
+	const known = bitmaps.get(e.id);
+	if (known && typeof known !== 'string') return known;
+	if (!known) {
+		bitmaps.set(e.id, 'decoding');
+		createImageBitmap(new Blob([e.bytes as Uint8Array<ArrayBuffer>], { type: e.mime })).then(
+			(bitmap) => {
+				bitmaps.set(e.id, bitmap);
+				for (const listener of imageListeners) listener();
+			},
+			() => bitmaps.set(e.id, 'broken')
+		);
+	}
+	return null;
+}
 
 export function freehandOutline(points: readonly StrokePoint[], kind: FreehandElement['kind'], width: number): Path2D {
 	const highlighter = kind === 'highlighter';
@@ -59,6 +84,16 @@ export function drawElement(ctx: CanvasRenderingContext2D, e: BoardElement): voi
 			ctx.ellipse(e.w / 2, e.h / 2, Math.abs(e.w / 2), Math.abs(e.h / 2), 0, 0, Math.PI * 2);
 			ctx.stroke();
 			break;
+		case 'image': {
+			const bitmap = bitmapOf(e);
+			if (bitmap) ctx.drawImage(bitmap, 0, 0, e.w, e.h);
+			else {
+				// Until it is decoded (or if it cannot be): a light frame where the picture goes.
+				ctx.fillStyle = '#eef2f5';
+				ctx.fillRect(0, 0, e.w, e.h);
+			}
+			break;
+		}
 		case 'text':
 			ctx.font = `${e.fontSize}px system-ui, sans-serif`;
 			ctx.textBaseline = 'top';

@@ -6,7 +6,7 @@ import type { UserId } from '../model/ids';
 export const WHITEBOARD_SCHEMA = 1;
 
 export type FreehandKind = 'pen' | 'highlighter';
-export type ElementKind = FreehandKind | 'line' | 'arrow' | 'rect' | 'ellipse' | 'text';
+export type ElementKind = FreehandKind | 'line' | 'arrow' | 'rect' | 'ellipse' | 'text' | 'image';
 
 interface ElementBase {
 	id: string;
@@ -39,7 +39,14 @@ export type LineElement = ElementBase & { kind: 'line' | 'arrow'; dx: number; dy
 export type BoxElement = ElementBase & { kind: 'rect' | 'ellipse'; w: number; h: number };
 export type TextElement = ElementBase & { kind: 'text'; text: string; fontSize: number };
 
-export type BoardElement = FreehandElement | LineElement | BoxElement | TextElement;
+/**
+ * A photo or a frozen video frame to draw on, downscaled and compressed (image-input.ts) so the board stays one
+ * document that works offline; the origin is its top-left corner.
+ */
+export type ImageElement = ElementBase & { kind: 'image'; w: number; h: number; mime: ImageMime; bytes: Uint8Array };
+export type ImageMime = 'image/jpeg' | 'image/png' | 'image/webp';
+
+export type BoardElement = FreehandElement | LineElement | BoxElement | TextElement | ImageElement;
 
 /** An element as its author creates it: the board gives it its z and it is not deleted. */
 export type NewElement = BoardElement extends infer E ? (E extends BoardElement ? Omit<E, 'z' | 'deleted'> : never) : never;

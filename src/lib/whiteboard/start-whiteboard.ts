@@ -4,16 +4,41 @@ import type { Repo } from '@automerge/automerge-repo/slim';
 import { attachWhiteboard } from '$lib/model/conversation';
 import type { ConversationStore } from '$lib/conferencing/conversation-store.svelte';
 import { newMessageId } from '$lib/conferencing/ids';
-import { newWhiteboard } from './board';
+import { addElement, newWhiteboard } from './board';
+import type { PreparedImage } from './image-input';
 import type { WhiteboardDoc } from './schema';
+import type { UserId } from '$lib/model/ids';
 
-export function startWhiteboard(repo: Repo, store: ConversationStore, conversationId: string, title: string): string {
+/** `background`: a picture to draw on (a frozen video frame, a photo), placed at the board's origin. */
+export function startWhiteboard(repo: Repo, store: ConversationStore, conversationId: string, title: string, background?: PreparedImage) {
 	const conversation = store.handle(conversationId);
 	if (!conversation) throw new Error('This conversation is not open.');
 	const createdAt = Date.now();
 	const createdBy = store.me.id;
 	const board = repo.create<WhiteboardDoc>(newWhiteboard({ conversationId, title, createdBy, createdAt }));
+	if (background) board.change((doc) => void addElement(doc, imageElement('background', createdBy, background, 0, 0)));
 	conversation.change((doc) => attachWhiteboard(doc, { documentId: board.documentId, title, createdBy, createdAt }, newMessageId()));
 	store.attachDocument({ conversationId, documentId: board.documentId, kind: 'whiteboard' });
-	return board.documentId;
+	return { boardId: board.documentId, saved: repo.flush([board.documentId, conversation.documentId]) };
+}
+
+export function imageElement(id: string, author: string, image: PreparedImage, x: number, y: number, width = image.width) {
+	const scale = width / image.width;
+	return {
+		id,
+		kind: 'image' as const,
+		author: author as UserId,
+		at: Date.now(),
+		x,
+		y,
+		rotation: 0,
+		scaleX: 1,
+		scaleY: 1,
+		color: '#000000',
+		width: 0,
+		w: image.width * scale,
+		h: image.height * scale,
+		mime: image.mime,
+		bytes: image.bytes
+	};
 }
