@@ -42,7 +42,8 @@ it('shows a stroke to the other member while it is drawn, and the finished board
 	const boardPath = new URL(petr.url()).pathname;
 
 	await anna.getByRole('link', { name: /Wire guide sketch/ }).click();
-	await anna.getByRole('log', { name: 'Messages' }).getByText('Petr Novák started a whiteboard session Whiteboard 1').waitFor();
+	// The message is also the way into the session.
+	await anna.getByRole('log', { name: 'Messages' }).getByRole('link', { name: 'Petr Novák started a whiteboard session Whiteboard 1' }).waitFor();
 	await anna.getByRole('region', { name: 'Details' }).getByRole('link', { name: 'Open whiteboard Whiteboard 1' }).click();
 	await anna.waitForURL(`**${boardPath}`);
 	await anna.getByRole('img', { name: 'Whiteboard Whiteboard 1: 0 elements' }).waitFor();
