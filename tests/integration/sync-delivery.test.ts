@@ -97,21 +97,28 @@ it('acknowledges a spaced change quickly (the relay saves before it acknowledges
 	expect(median).toBeLessThan(250);
 });
 
-it('after a restart with the relay unreachable, the device still knows what had reached the relay', async () => {
+/** Petr's device with storage (standing in for the browser's IndexedDB) and a chat whose first message reached the relay. */
+async function petrWithStorage() {
 	const { NodeFSStorageAdapter } = await import('@automerge/automerge-repo-storage-nodefs');
-	const storageDir = tempDir(); // stands in for the browser's IndexedDB
+	const storageDir = tempDir();
 	dirs.push(storageDir);
 	await start();
-	const petr = ourClient(relay!.url, 'petr', { storage: new NodeFSStorageAdapter(storageDir) });
+	const reopen = () => ourClient(relay!.url, 'petr', { storage: new NodeFSStorageAdapter(storageDir) });
+	const petr = reopen();
 	const chat = petr.repo.create<Chat>({ messages: [] });
 	relay!.grant(chat.documentId, 'petr');
 	const sent = post(chat, 'sent while online');
 	expect(await petr.delivery.whenDelivered(chat, 5000)).toBe(true);
+	return { petr, chat, sent, reopen };
+}
+
+it('after a restart with the relay unreachable, the device still knows what had reached the relay', async () => {
+	const { petr, chat, sent, reopen } = await petrWithStorage();
 	await sleep(300); // automerge-repo saves sync states at most every 100 ms
 	await petr.shutdown();
 	await relay!.stop();
 
-	const reopened = ourClient(relay!.url, 'petr', { storage: new NodeFSStorageAdapter(storageDir) });
+	const reopened = reopen();
 	clients.push(reopened);
 	const again = await reopened.repo.find<Chat>(chat.url);
 	expect(reopened.connection.current.status).not.toBe('online');
@@ -123,22 +130,14 @@ it('after a restart with the relay unreachable, the device still knows what had 
 });
 
 it('a change written after the relay went away is not marked delivered after a restart', async () => {
-	const { NodeFSStorageAdapter } = await import('@automerge/automerge-repo-storage-nodefs');
-	const storageDir = tempDir();
-	dirs.push(storageDir);
-	await start();
-	const petr = ourClient(relay!.url, 'petr', { storage: new NodeFSStorageAdapter(storageDir) });
-	const chat = petr.repo.create<Chat>({ messages: [] });
-	relay!.grant(chat.documentId, 'petr');
-	const sent = post(chat, 'sent while online');
-	expect(await petr.delivery.whenDelivered(chat, 5000)).toBe(true);
+	const { petr, chat, sent, reopen } = await petrWithStorage();
 	await relay!.stop();
 	await until(() => petr.connection.current.status !== 'online', 5000, 'petr to notice the relay is gone');
 	const draft = post(chat, 'written offline, then the tablet restarts');
 	await sleep(300);
 	await petr.shutdown();
 
-	const reopened = ourClient(relay!.url, 'petr', { storage: new NodeFSStorageAdapter(storageDir) });
+	const reopened = reopen();
 	clients.push(reopened);
 	const again = await reopened.repo.find<Chat>(chat.url);
 	await reopened.delivery.whenDelivered(again, 1000);
