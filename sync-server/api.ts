@@ -1,10 +1,14 @@
 // The JSON API under /api: routing, authentication with `Authorization: Bearer <token>`, one error shape.
 // Non-members asking about a conversation get 404, exactly as if it did not exist: ids are not confirmed to outsiders.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { MAX_CHUNK_SIZE } from '../src/lib/model/file-manifest.ts';
 import type { UserId } from '../src/lib/model/ids.ts';
 import { addDocument, addMembers, listConversations, registerConversation } from './api-conversations.ts';
+import { discardBody, FILE_ROUTE, handleFileRequest, sendBytes } from './api-files.ts';
 import { login } from './api-login.ts';
 import { directoryView, publicUser } from './api-views.ts';
+import { createFsBlobStore, type BlobStore } from './blob-store.ts';
 import type { Config } from './config.ts';
 import type { StoredPerson } from './directory-events.ts';
 import type { DirectoryStore } from './directory-store.ts';
@@ -28,6 +32,8 @@ export interface ApiContext {
 	throttle: LoginThrottle;
 	hooks: AccessHooks;
 	now: () => number;
+	/** Where shared files' bytes live; DATA_DIR/blobs on the filesystem unless given. */
+	blobs?: BlobStore;
 }
 
 export interface ApiResult {
@@ -83,13 +89,19 @@ const routes: Route[] = [
 ];
 
 export function createApiHandler(ctx: ApiContext) {
+	const blobs = ctx.blobs ?? createFsBlobStore(join(ctx.config.dataDir, 'blobs'));
 	return async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+		// File routes carry raw chunk bytes, which the JSON router below does not read.
+		const file = FILE_ROUTE.exec(pathname);
 		try {
-			const result = await route(ctx, req, pathname);
-			sendJson(res, result.status, result.body, result.headers);
+			const result = file ? await handleFileRequest(ctx, blobs, req, file, authenticate(ctx, req)) : await route(ctx, req, pathname);
+			if ('bytes' in result) sendBytes(res, result.status, result.bytes);
+			else sendJson(res, result.status, result.body, result.headers);
 		} catch (err) {
+			// A refused upload may still be sending: read a bounded rest so the client gets the answer, not a reset.
+			const drained = file ? await discardBody(req, 2 * MAX_CHUNK_SIZE) : true;
 			if (err instanceof HttpError)
-				sendError(res, err.status, err.message, err.status === 413 ? { connection: 'close' } : {});
+				sendError(res, err.status, err.message, err.status === 413 || !drained ? { connection: 'close' } : {});
 			else if (isDiskFull(err))
 				sendError(res, 507, "The relay's disk is full, so nothing was saved. Ask the relay's administrator to free space on it, then try again.");
 			else {

@@ -14,6 +14,7 @@ describe('configuration', () => {
 			trustProxy: false,
 			syncMaxMessageBytes: 16 * 1024 * 1024,
 			apiMaxBodyBytes: 64 * 1024,
+			fileMaxBytes: 2 * 1024 ** 3,
 			iceServers: [],
 			turn: null
 		});

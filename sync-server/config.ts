@@ -15,6 +15,8 @@ export interface Config {
 	trustProxy: boolean;
 	syncMaxMessageBytes: number;
 	apiMaxBodyBytes: number;
+	/** Largest file the relay keeps a copy of. */
+	fileMaxBytes: number;
 	/** RTCIceServer objects handed to the app for calls. */
 	iceServers: unknown[];
 	/** A TURN server sharing this secret: each sign-in gets time-limited credentials (TURN REST API). */
@@ -32,6 +34,7 @@ const DEFAULTS = {
 	TOKEN_TTL_HOURS: '336',
 	SYNC_MAX_MESSAGE_BYTES: String(16 * 1024 * 1024),
 	API_MAX_BODY_BYTES: String(64 * 1024),
+	FILE_MAX_BYTES: String(2 * 1024 ** 3),
 	ICE_SERVERS: '[]',
 	// Long enough for a shift's call, short enough that a leaked credential soon stops working.
 	TURN_TTL_SECONDS: String(12 * 3600)
@@ -59,6 +62,7 @@ export function loadConfig(env: Env = process.env): Config {
 		trustProxy: flag('TRUST_PROXY', env.TRUST_PROXY),
 		syncMaxMessageBytes: integer('SYNC_MAX_MESSAGE_BYTES', get('SYNC_MAX_MESSAGE_BYTES'), 1024, 100 * 1024 * 1024),
 		apiMaxBodyBytes: integer('API_MAX_BODY_BYTES', get('API_MAX_BODY_BYTES'), 1024, 100 * 1024 * 1024),
+		fileMaxBytes: integer('FILE_MAX_BYTES', get('FILE_MAX_BYTES'), 1, 1024 ** 4),
 		iceServers: iceServers(get('ICE_SERVERS')),
 		turn: turn(env, integer('TURN_TTL_SECONDS', get('TURN_TTL_SECONDS'), 60, 7 * 24 * 3600))
 	};
