@@ -1,8 +1,8 @@
 // The signed-in person's conversations as reactive state: what the relay registered (cached for offline shifts),
 // each conversation's document from the local Repo, unread counts, and the operations the frames call.
 import type { DocHandle, DocumentId } from '@automerge/automerge-repo/slim';
-import { addMembers, isConversationDoc, newConversation, postMessage, type Actor } from '$lib/model/conversation';
-import type { CaseRef, ConversationDoc } from '$lib/model/conversation-schema';
+import { addMembers, attachFile, isConversationDoc, newConversation, postMessage, type Actor } from '$lib/model/conversation';
+import type { CaseRef, ConversationDoc, FileMeta } from '$lib/model/conversation-schema';
 import type { DirectoryView, Person, PublicUser, RegisteredConversation, ServiceCase } from '$lib/model/directory';
 import type { ConversationKind } from '$lib/model/policy';
 import type { ClientRepo } from '$lib/sync/client-repo';
@@ -142,6 +142,13 @@ export class ConversationStore {
 		const handle = this.#handles.get(id);
 		if (!handle) throw new Error('This conversation is not open.');
 		handle.change((doc) => postMessage(doc, { id: newMessageId(), author: this.me.id, at: Date.now(), text }));
+	}
+
+	/** Says in the conversation that a file (its bytes already on the relay) is shared, and lists it in Details. */
+	shareFile(id: string, meta: Omit<FileMeta, 'uploadedBy' | 'uploadedAt'>): void {
+		const handle = this.#handles.get(id);
+		if (!handle) throw new Error('This conversation is not open.');
+		handle.change((doc) => attachFile(doc, { ...meta, uploadedBy: this.me.id, uploadedAt: Date.now() }, newMessageId()));
 	}
 
 	/** Adds people through the relay (it checks the policy), then says so in the conversation. Needs the network. */

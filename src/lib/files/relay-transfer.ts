@@ -1,0 +1,75 @@
+// Files through the relay (sync-server/api-files.ts): upload resumes from the chunks the relay already has, and a
+// download verifies every chunk and the whole file before anyone sees it. Peer-to-peer transfer comes later.
+import { chunkCount, chunkRange, type ChunkManifest } from '$lib/model/file-manifest';
+import { blobSource } from './chunking';
+import { sha256Hex } from './hash';
+import { buildManifest } from './manifest';
+
+export class TransferError extends Error {}
+
+export interface Progress {
+	done: number;
+	total: number;
+}
+
+function client(token: string, conversationId: string, sha256: string) {
+	const base = `/api/conversations/${encodeURIComponent(conversationId)}/files/${sha256}`;
+	return async (path: string, init: RequestInit = {}): Promise<Response> => {
+		let response: Response;
+		try {
+			response = await fetch(`${base}${path}`, { ...init, cache: 'no-store', headers: { authorization: `Bearer ${token}`, ...init.headers } });
+		} catch {
+			throw new TransferError('The Caseroom server cannot be reached. The file is kept here; try again when online.');
+		}
+		if (!response.ok && response.status !== 404) {
+			const body = (await response.json().catch(() => null)) as { error?: string } | null;
+			throw new TransferError(body?.error ?? `The server answered ${response.status}.`);
+		}
+		return response;
+	};
+}
+
+/** Sends the file's chunks the relay does not have yet; returns its manifest. */
+export async function uploadToRelay(token: string, conversationId: string, file: Blob, onProgress?: (p: Progress) => void): Promise<ChunkManifest> {
+	const source = blobSource(file);
+	const manifest = await buildManifest(source);
+	const call = client(token, conversationId, manifest.sha256);
+	let status = await call('/manifest');
+	if (status.status === 404) {
+		await call('/manifest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(manifest) });
+		status = await call('/manifest');
+	}
+	const { present } = (await status.json()) as { present: number[] };
+	const have = new Set(present);
+	const total = manifest.chunks.length;
+	onProgress?.({ done: have.size, total });
+	for (let index = 0; index < total; index++) {
+		if (have.has(index)) continue;
+		const { start, end } = chunkRange(index, manifest.size, manifest.chunkSize);
+		const bytes = new Uint8Array(await file.slice(start, end).arrayBuffer());
+		await call(`/chunks/${index}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+		have.add(index);
+		onProgress?.({ done: have.size, total });
+	}
+	return manifest;
+}
+
+/** Fetches and checks every chunk and the whole file; the bytes are exactly what the uploader shared. */
+export async function downloadFromRelay(token: string, conversationId: string, sha256: string, type: string, onProgress?: (p: Progress) => void): Promise<Blob> {
+	const call = client(token, conversationId, sha256);
+	const status = await call('/manifest');
+	if (status.status === 404) throw new TransferError('The relay does not have this file (yet). Its uploader may still be sending it.');
+	const { manifest, complete } = (await status.json()) as { manifest: ChunkManifest; complete: boolean };
+	if (!complete) throw new TransferError('The relay has only part of this file so far. Try again in a moment.');
+	const parts: Uint8Array[] = [];
+	const total = chunkCount(manifest.size, manifest.chunkSize);
+	for (let index = 0; index < total; index++) {
+		const bytes = new Uint8Array(await (await call(`/chunks/${index}`)).arrayBuffer());
+		if ((await sha256Hex(bytes)) !== manifest.chunks[index]) throw new TransferError(`Chunk ${index} arrived damaged. Try again.`);
+		parts.push(bytes);
+		onProgress?.({ done: index + 1, total });
+	}
+	const blob = new Blob(parts as Uint8Array<ArrayBuffer>[], { type });
+	if ((await sha256Hex(new Uint8Array(await blob.arrayBuffer()))) !== sha256) throw new TransferError('The file does not match its checksum.');
+	return blob;
+}
