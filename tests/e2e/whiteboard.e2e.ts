@@ -70,10 +70,18 @@ it('shows a stroke to the other member while it is drawn, and the finished board
 	await petr.getByRole('button', { name: 'Redo' }).click();
 	await anna.getByRole('img', { name: 'Whiteboard Whiteboard 1: 1 elements' }).waitFor();
 
+	// Export: the board becomes a PNG among the conversation's files.
+	await petr.getByRole('button', { name: 'Save as PNG to Files' }).click();
+	await petr.getByRole('status').filter({ hasText: 'Saved to the conversation’s files as Whiteboard 1.png.' }).waitFor({ timeout: 20_000 });
+
 	await petr.getByRole('link', { name: 'Back to the conversation' }).click();
 	await petr.waitForURL(`**${chatPath}`);
 	const details = petr.getByRole('region', { name: 'Details' });
 	await details.getByRole('link', { name: 'Open whiteboard Whiteboard 1' }).waitFor();
-	await details.getByText('Whiteboards: 1', { exact: false }).waitFor();
+	await details.getByText('Files: 1 · Whiteboards: 1', { exact: false }).waitFor();
+	await details.getByRole('button', { name: 'Open file Whiteboard 1.png' }).click();
+	await petr.getByRole('dialog', { name: 'Whiteboard 1.png' }).getByRole('img', { name: 'Whiteboard 1.png' }).waitFor({ timeout: 20_000 });
+	await screenshot(petr, 'whiteboard-exported-png-tablet');
+	await petr.getByRole('dialog', { name: 'Whiteboard 1.png' }).getByRole('button', { name: 'Close' }).click();
 	await screenshot(petr, 'whiteboard-in-details-tablet');
 });

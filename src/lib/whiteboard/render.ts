@@ -3,7 +3,9 @@
 // since a stroke's points never change after it is drawn (moves and resizes are transforms).
 import { getStroke } from 'perfect-freehand';
 import { decodePoints, type StrokePoint } from './points';
+import { boardBox } from './geometry';
 import type { BoardElement, FreehandElement, ImageElement } from './schema';
+import { fitTo, unionBox } from './viewport';
 
 const outlines = new Map<string, Path2D>();
 /** Decoded images by element id; decoding is asynchronous, so a board redraws when one is ready. */
@@ -14,6 +16,20 @@ const imageListeners = new Set<() => void>();
 export function onImageDecoded(listener: () => void): () => void {
 	imageListeners.add(listener);
 	return () => imageListeners.delete(listener);
+}
+
+/** Resolves once every picture among `elements` is decoded (or found broken), e.g. before exporting a board. */
+export async function imagesDecoded(elements: readonly BoardElement[]): Promise<void> {
+	const pictures = elements.filter((e): e is ImageElement => e.kind === 'image');
+	for (const e of pictures) bitmapOf(e);
+	while (pictures.some((e) => bitmaps.get(e.id) === 'decoding')) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Draws the whole board into a `width` × `height` canvas (thumbnails, PNG export), scaled to fit, never enlarged. */
+export function drawBoardFitted(ctx: CanvasRenderingContext2D, elements: readonly BoardElement[], width: number, height: number, margin: number) {
+	const view = fitTo(unionBox(elements.map(boardBox)), width, height, margin);
+	ctx.transform(view.scale, 0, 0, view.scale, view.x, view.y); // on top of the caller's transform
+	for (const e of elements) drawElement(ctx, e);
 }
 
 function bitmapOf(e: ImageElement): ImageBitmap | null {
