@@ -73,6 +73,9 @@ it('shows a stroke to the other member while it is drawn, and the finished board
 	// Export: the board becomes a PNG among the conversation's files.
 	await petr.getByRole('button', { name: 'Save as PNG to Files' }).click();
 	await petr.getByRole('status').filter({ hasText: 'Saved to the conversation’s files as Whiteboard 1.png.' }).waitFor({ timeout: 20_000 });
+	// A picture from the conversation's files (here that PNG) placed on the board to annotate: Anna sees it too.
+	await petr.getByLabel('Place a picture from the conversation’s files').selectOption({ label: 'Whiteboard 1.png' });
+	await anna.getByRole('img', { name: 'Whiteboard Whiteboard 1: 2 elements' }).waitFor({ timeout: 20_000 });
 
 	await petr.getByRole('link', { name: 'Back to the conversation' }).click();
 	await petr.waitForURL(`**${chatPath}`);
