@@ -1,5 +1,6 @@
 // One person's presence in a conversation's call, as reactive state for the call view: local media, the PeerJS
 // mesh, the roster from the call watch, the controls, connection quality, and the call messages in the conversation.
+import { randomHex } from '$lib/hex';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { newMessageId } from '$lib/conferencing/ids';
 import { recordCallEnded, recordCallStarted } from '$lib/model/conversation';
@@ -81,7 +82,7 @@ export class CallSession {
 		this.watch = watch;
 		this.handle = handle;
 		this.me = me;
-		const suffix = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+		const suffix = randomHex(8);
 		this.peerId = `${me.id}-${suffix}`;
 	}
 

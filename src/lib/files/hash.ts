@@ -1,13 +1,10 @@
 // SHA-256 through WebCrypto: the same code runs in the browser, in workers and in Node 20.
+import { toHex } from '$lib/hex';
 import type { Sha256Hex } from '$lib/model/file-manifest';
 
 export { isSha256Hex, type Sha256Hex } from '$lib/model/file-manifest';
+export { toHex };
 
-export function toHex(bytes: Uint8Array): string {
-	let out = '';
-	for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
-	return out;
-}
 
 export async function sha256Hex(bytes: Uint8Array): Promise<Sha256Hex> {
 	// digest() wants ArrayBuffer-backed bytes; a view on a SharedArrayBuffer is copied first.

@@ -2,6 +2,7 @@
 // connection state and per-document delivery. Imports the slim automerge-repo: the caller initialises the wasm first
 // (the app with initializeWasm, Node by importing '@automerge/automerge' once).
 import { Repo, type NetworkAdapterInterface, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo/slim';
+import { randomHex } from '../hex';
 import type { BackoffOptions } from './backoff';
 import type { ConnectionState } from './connection-state';
 import { createDelivery, type Delivery } from './delivery';
@@ -41,9 +42,7 @@ export interface ClientRepo {
  * [A-Za-z0-9_-]. A fresh suffix per Repo lets the same user have several devices and windows.
  */
 export function makePeerId(userId: string): PeerId {
-	const bytes = crypto.getRandomValues(new Uint8Array(9));
-	const suffix = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-	return `${userId}:${suffix}` as PeerId;
+	return `${userId}:${randomHex(9)}` as PeerId;
 }
 
 export function createClientRepo(options: ClientRepoOptions): ClientRepo {
