@@ -11,7 +11,7 @@ import { attachWhiteboard } from '../src/lib/model/conversation.ts';
 import { asMessageId, asUserId } from '../src/lib/model/ids.ts';
 import type { ConversationDoc } from '../src/lib/model/conversation-schema.ts';
 import { createClientRepo } from '../src/lib/sync/client-repo.ts';
-import { newWhiteboard } from '../src/lib/whiteboard/board.ts';
+import { elementBase, newWhiteboard } from '../src/lib/whiteboard/board.ts';
 import { encodePoints, type StrokePoint } from '../src/lib/whiteboard/points.ts';
 import type { WhiteboardDoc } from '../src/lib/whiteboard/schema.ts';
 import { launchBrowser, loginToken, signInAs } from './lib/browser.ts';
@@ -80,8 +80,8 @@ function boardWith(conversationId: string, count: number): WhiteboardDoc {
 	const doc = newWhiteboard({ conversationId, title: `Board of ${count}`, createdBy: asUserId('petr'), createdAt: 0 });
 	for (let i = 0; i < count; i++) {
 		const { x, y, points } = strokePoints(i);
-		const stroke = { id: `s${i}`, kind: 'pen', author: asUserId('petr'), at: i, x, y, rotation: 0, scaleX: 1, scaleY: 1, color: '#d62828', width: 4 } as const;
-		doc.elements[stroke.id] = { ...stroke, z: i + 1, deleted: false, points: encodePoints(points) };
+		const stroke = elementBase({ id: `s${i}`, author: asUserId('petr'), at: i, x, y, color: '#d62828', width: 4 });
+		doc.elements[stroke.id] = { ...stroke, kind: 'pen', z: i + 1, deleted: false, points: encodePoints(points) };
 	}
 	return doc;
 }

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUserId } from '../../src/lib/model/ids.ts';
 import type { ClientRepo } from '../../src/lib/sync/client-repo.ts';
-import { addElement, newWhiteboard, visibleElements } from '../../src/lib/whiteboard/board.ts';
+import { addElement, elementBase, newWhiteboard, visibleElements } from '../../src/lib/whiteboard/board.ts';
 import { encodePoints } from '../../src/lib/whiteboard/points.ts';
 import type { WhiteboardDoc } from '../../src/lib/whiteboard/schema.ts';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
@@ -48,17 +48,8 @@ async function petrsBoard(petr: ClientRepo): Promise<DocHandle<WhiteboardDoc>> {
 
 function stroke(doc: WhiteboardDoc, id: string, author: string, x: number) {
 	addElement(doc, {
-		id,
+		...elementBase({ id, author: asUserId(author), at: Date.now(), x, y: 100, color: '#d62828', width: 4 }),
 		kind: 'pen',
-		author: asUserId(author),
-		at: Date.now(),
-		x,
-		y: 100,
-		rotation: 0,
-		scaleX: 1,
-		scaleY: 1,
-		color: '#d62828',
-		width: 4,
 		points: encodePoints([
 			{ x: 0, y: 0, pressure: 0.5 },
 			{ x: 50, y: 20, pressure: 0.7 }

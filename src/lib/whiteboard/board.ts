@@ -16,6 +16,11 @@ export interface Edit {
 	after: ElementPatch;
 }
 
+/** The fields every new element starts with: untransformed, at (x, y), drawn by `author` at `at`. */
+export function elementBase(init: { id: string; author: UserId; at: number; x: number; y: number; color: string; width: number }) {
+	return { ...init, rotation: 0, scaleX: 1, scaleY: 1 };
+}
+
 /** Places a new element on top of everything this device knows of. */
 export function addElement(doc: WhiteboardDoc, element: NewElement): Edit {
 	if (element.id in doc.elements) throw new BoardError(`An element ${element.id} already exists.`);

@@ -4,7 +4,7 @@ import type { Repo } from '@automerge/automerge-repo/slim';
 import { attachWhiteboard } from '$lib/model/conversation';
 import type { ConversationStore } from '$lib/conferencing/conversation-store.svelte';
 import { newMessageId } from '$lib/conferencing/ids';
-import { addElement, newWhiteboard } from './board';
+import { addElement, elementBase, newWhiteboard } from './board';
 import type { PreparedImage } from './image-input';
 import type { WhiteboardDoc } from './schema';
 import type { UserId } from '$lib/model/ids';
@@ -25,17 +25,8 @@ export function startWhiteboard(repo: Repo, store: ConversationStore, conversati
 export function imageElement(id: string, author: string, image: PreparedImage, x: number, y: number, width = image.width) {
 	const scale = width / image.width;
 	return {
-		id,
+		...elementBase({ id, author: author as UserId, at: Date.now(), x, y, color: '#000000', width: 0 }),
 		kind: 'image' as const,
-		author: author as UserId,
-		at: Date.now(),
-		x,
-		y,
-		rotation: 0,
-		scaleX: 1,
-		scaleY: 1,
-		color: '#000000',
-		width: 0,
 		w: image.width * scale,
 		h: image.height * scale,
 		mime: image.mime,
