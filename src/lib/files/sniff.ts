@@ -25,6 +25,11 @@ export function isViewableInline(type: SniffedType): boolean {
 	return type !== 'application/octet-stream' && !isActiveContent(type);
 }
 
+/** A picture the app may draw itself (never SVG, which can carry scripts). */
+export function isSafePicture(type: string): boolean {
+	return type.startsWith('image/') && isViewableInline(type as SniffedType);
+}
+
 function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0): boolean {
 	if (bytes.length < offset + signature.length) return false;
 	return signature.every((b, i) => bytes[offset + i] === b);
