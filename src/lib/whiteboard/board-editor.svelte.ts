@@ -20,13 +20,17 @@ export class BoardEditor {
 	readonly #history = new EditHistory();
 	/** Edits of one gesture (an eraser drag), undone together. */
 	#gesture: Edit[] | null = null;
+	#sorted: { doc: WhiteboardDoc; elements: BoardElement[] } | null = null;
 
 	constructor(handle: DocHandle<WhiteboardDoc>) {
 		this.#handle = handle;
 	}
 
+	/** Bottom to top; sorted once per document version, not on every pointer move of the eraser or every frame. */
 	get elements(): BoardElement[] {
-		return visibleElements(this.#handle.doc());
+		const doc = this.#handle.doc();
+		if (this.#sorted?.doc !== doc) this.#sorted = { doc, elements: visibleElements(doc) };
+		return this.#sorted.elements;
 	}
 
 	add(element: NewElement): void {
