@@ -1,6 +1,7 @@
 // This device's camera, microphone and screen for a call, and what went wrong in words the UI can say.
 // A call always sends a video track (the camera, or a blank placeholder), so the camera can be turned on later
 // by swapping tracks: PeerJS cannot renegotiate a connection to add one.
+import { errorText } from '$lib/error-text';
 
 export type MediaProblem = 'denied' | 'no-device' | 'in-use' | 'insecure' | 'failed';
 
@@ -13,7 +14,7 @@ export class MediaError extends Error {
 export function mediaError(err: unknown): MediaError {
 	if (err instanceof MediaError) return err;
 	const name = (err as { name?: string } | null)?.name ?? '';
-	const message = err instanceof Error ? err.message : String(err);
+	const message = errorText(err);
 	if (name === 'NotAllowedError' || name === 'SecurityError') return new MediaError('denied', message);
 	if (name === 'NotFoundError' || name === 'OverconstrainedError') return new MediaError('no-device', message);
 	if (name === 'NotReadableError' || name === 'AbortError') return new MediaError('in-use', message);

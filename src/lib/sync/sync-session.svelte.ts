@@ -1,5 +1,6 @@
 // The signed-in person's sync as reactive state for the UI: the Repo once it is open, the connection state, and
 // whether the relay refused the sign-in (expired token, disabled person), which retrying alone cannot fix.
+import { errorText } from '$lib/error-text';
 import type { Session } from '$lib/session/login';
 import type { ClientRepo } from './client-repo';
 import type { ConnectionSnapshot } from './connection-state';
@@ -37,7 +38,7 @@ export class SyncSession {
 			this.#unsubscribe = client.connection.subscribe((snapshot) => (this.connection = snapshot));
 			this.client = client;
 		} catch (err) {
-			this.storageError = err instanceof Error ? err.message : String(err);
+			this.storageError = errorText(err);
 		}
 	}
 
