@@ -12,7 +12,8 @@ export interface Progress {
 	total: number;
 }
 
-function client(token: string, conversationId: string, sha256: string) {
+/** Calls the relay's files API for one file of one conversation; a 404 is answered, not thrown (it means "not yet"). */
+export function relayClient(token: string, conversationId: string, sha256: string) {
 	const base = `/api/conversations/${encodeURIComponent(conversationId)}/files/${sha256}`;
 	return async (path: string, init: RequestInit = {}): Promise<Response> => {
 		let response: Response;
@@ -33,7 +34,7 @@ function client(token: string, conversationId: string, sha256: string) {
 export async function uploadToRelay(token: string, conversationId: string, file: Blob, onProgress?: (p: Progress) => void): Promise<ChunkManifest> {
 	const source = blobSource(file);
 	const manifest = await buildManifest(source);
-	const call = client(token, conversationId, manifest.sha256);
+	const call = relayClient(token, conversationId, manifest.sha256);
 	let status = await call('/manifest');
 	if (status.status === 404) {
 		await call('/manifest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(manifest) });
@@ -56,7 +57,7 @@ export async function uploadToRelay(token: string, conversationId: string, file:
 
 /** Fetches and checks every chunk and the whole file; the bytes are exactly what the uploader shared. */
 export async function downloadFromRelay(token: string, conversationId: string, sha256: string, type: string, onProgress?: (p: Progress) => void): Promise<Blob> {
-	const call = client(token, conversationId, sha256);
+	const call = relayClient(token, conversationId, sha256);
 	const status = await call('/manifest');
 	if (status.status === 404) throw new TransferError('The relay does not have this file (yet). Its uploader may still be sending it.');
 	const { manifest, complete } = (await status.json()) as { manifest: ChunkManifest; complete: boolean };
