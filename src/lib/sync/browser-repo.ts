@@ -1,12 +1,10 @@
-// The app's Repo in the browser: the Automerge wasm first, this person's own IndexedDB database, and the relay on this
-// page's origin. The conferencing page imports this module dynamically, so the 3.5 MB wasm stays off the sign-in path.
+// The app's Repo in the browser: the Automerge wasm first, this person's own storage on this device, and the relay on
+// this page's origin. The conferencing page imports this module dynamically, so the 3.5 MB wasm stays off the
+// sign-in path.
 import wasmUrl from '@automerge/automerge/automerge.wasm?url';
 import { initializeWasm } from '@automerge/automerge-repo/slim';
-import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
 import { createClientRepo, type ClientRepo } from './client-repo';
-
-/** One database per person, so two people sharing a tablet never see each other's documents. */
-export const databaseNameFor = (userId: string) => `caseroom-${userId}`;
+import { openDeviceStorage } from './device-storage';
 
 /** ws://host/sync, or wss:// when the page came over HTTPS (a browser refuses ws:// from an https:// page). */
 export function syncUrlFor(location: Pick<Location, 'protocol' | 'host'>): string {
@@ -22,15 +20,14 @@ export interface BrowserRepoOptions {
 
 export async function openBrowserRepo(options: BrowserRepoOptions): Promise<ClientRepo> {
 	await initializeWasm(wasmUrl);
-	const storage = new IndexedDBStorageAdapter(databaseNameFor(options.userId), 'documents');
-	// The adapter opens its database at once but reports a failure only to the first load or save: make that a
-	// read of nothing, here, where the UI can say so.
-	await storage.load(['caseroom-storage-check']);
+	// Opening the database also reads which documents it holds: a failure to open surfaces here, where the UI can say so.
+	const device = await openDeviceStorage(options.userId);
 	return createClientRepo({
 		url: syncUrlFor(location),
 		token: options.token,
 		userId: options.userId,
-		storage,
+		storage: device.storage,
+		device,
 		onAuthSuspect: options.onAuthSuspect
 	});
 }

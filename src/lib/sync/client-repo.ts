@@ -6,6 +6,7 @@ import { randomHex } from '../hex';
 import type { BackoffOptions } from './backoff';
 import type { ConnectionState } from './connection-state';
 import { createDelivery, type Delivery } from './delivery';
+import type { DeviceStorage } from './device-storage';
 import { createRelayMemory } from './relay-memory';
 import { RelayClientAdapter } from './websocket-client-adapter';
 import type { WebSocketConstructor } from './websocket-like';
@@ -24,6 +25,8 @@ export interface ClientRepoOptions {
 	backoff?: BackoffOptions;
 	/** More adapters, e.g. a BroadcastChannel between the app's windows. */
 	network?: NetworkAdapterInterface[];
+	/** The browser's storage health and ledger, when `storage` is the device's (see device-storage.ts). */
+	device?: DeviceStorage;
 }
 
 export interface ClientRepo {
@@ -32,6 +35,8 @@ export interface ClientRepo {
 	delivery: Delivery;
 	/** The relay adapter itself (relay peer id, reconnectNow). */
 	relay: RelayClientAdapter;
+	/** See ClientRepoOptions.device. */
+	device?: DeviceStorage;
 	setToken(token: string): void;
 	/** Disconnects and saves everything to storage. */
 	shutdown(): Promise<void>;
@@ -68,8 +73,12 @@ export function createClientRepo(options: ClientRepoOptions): ClientRepo {
 		connection: relay.connection,
 		delivery: createDelivery(relay.connection, createRelayMemory(repo, relay.connection)),
 		relay,
+		device: options.device,
 		setToken: (token) => relay.setToken(token),
-		shutdown: () => shutdown(repo)
+		shutdown: async () => {
+			await shutdown(repo);
+			options.device?.storage.close();
+		}
 	};
 }
 

@@ -4,6 +4,8 @@ import { errorText } from '$lib/error-text';
 import type { Session } from '$lib/session/login';
 import type { ClientRepo } from './client-repo';
 import type { ConnectionSnapshot } from './connection-state';
+import type { Eviction } from './device-ledger';
+import type { StorageHealth } from './guarded-storage';
 
 export type SessionCheck = 'valid' | 'refused' | 'unknown';
 
@@ -25,17 +27,26 @@ export class SyncSession {
 	signInRefused = $state(false);
 	/** Local storage could not be opened: nothing can be kept on this device. */
 	storageError = $state<string | null>(null);
+	/** Whether this device keeps what arrives and what the person writes (a full device does not). */
+	storageHealth = $state.raw<StorageHealth>({ status: 'ok' });
+	/** What the browser cleared from this device since the last visit; null when nothing, or once dismissed. */
+	eviction = $state.raw<Eviction | null>(null);
 
 	#stopped = false;
 	#checking = false;
-	#unsubscribe: (() => void) | undefined;
+	#unsubscribe: (() => void)[] = [];
 
 	async start(session: Session): Promise<void> {
 		try {
 			const { openBrowserRepo } = await import('./browser-repo');
 			const client = await openBrowserRepo({ token: session.token, userId: session.user.id, onAuthSuspect: () => void this.#checkSignIn(session.token) });
 			if (this.#stopped) return void client.shutdown();
-			this.#unsubscribe = client.connection.subscribe((snapshot) => (this.connection = snapshot));
+			this.#unsubscribe.push(client.connection.subscribe((snapshot) => (this.connection = snapshot)));
+			const device = client.device;
+			if (device) {
+				this.#unsubscribe.push(device.storage.subscribe((health) => (this.storageHealth = health)));
+				this.eviction = device.eviction;
+			}
 			this.client = client;
 		} catch (err) {
 			this.storageError = errorText(err);
@@ -44,10 +55,20 @@ export class SyncSession {
 
 	async stop(): Promise<void> {
 		this.#stopped = true;
-		this.#unsubscribe?.();
+		for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
 		const client = this.client;
 		this.client = null;
 		await client?.shutdown();
+	}
+
+	/** Tries the writes the device refused again, e.g. after the person freed space. */
+	retryStorage(): Promise<boolean> {
+		return this.client?.device?.storage.retryNow() ?? Promise.resolve(true);
+	}
+
+	/** Whether this document's latest changes live only in this page's memory (the device refused them). */
+	isUnsaved(documentId: string): boolean {
+		return this.storageHealth.status !== 'ok' && this.storageHealth.unsaved.includes(documentId);
 	}
 
 	async #checkSignIn(token: string): Promise<void> {

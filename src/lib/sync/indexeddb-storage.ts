@@ -1,0 +1,84 @@
+// The Repo's IndexedDB storage, in the format of automerge-repo's own adapter (one object store, records
+// `{ key, binary }` under array keys), so databases written before stay readable. Written here because the stock
+// adapter never settles a write the browser refuses for lack of space: such a transaction aborts with
+// QuotaExceededError and fires only `abort` (checked in Chromium), which it does not listen for, so its save() hung
+// and every later save of that document queued behind it for ever.
+import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim';
+
+/** Resolves with `result()` once the transaction commits; rejects with its error when it fails or aborts. */
+function settled<T>(transaction: IDBTransaction, result: () => T): Promise<T> {
+	return new Promise((resolve, reject) => {
+		const fail = () => reject(transaction.error ?? new DOMException('The IndexedDB transaction was aborted', 'AbortError'));
+		transaction.oncomplete = () => resolve(result());
+		transaction.onerror = fail;
+		transaction.onabort = fail;
+	});
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+	return new Promise((resolve, reject) => {
+		req.onsuccess = () => resolve(req.result);
+		req.onerror = () => reject(req.error);
+	});
+}
+
+const rangeOf = (prefix: StorageKey) => IDBKeyRange.bound(prefix, [...prefix, '\uffff']);
+const binaryOf = (record: unknown) =>
+	record && typeof record === 'object' && 'binary' in record ? (record.binary as Uint8Array) : undefined;
+
+export class IndexedDBStorage implements StorageAdapterInterface {
+	readonly #db: Promise<IDBDatabase>;
+	readonly #store: string;
+
+	constructor(database: string, store = 'documents', factory: IDBFactory = indexedDB) {
+		this.#store = store;
+		this.#db = new Promise((resolve, reject) => {
+			const open = factory.open(database, 1);
+			open.onupgradeneeded = () => open.result.createObjectStore(store);
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+	}
+
+	async #transaction(mode: IDBTransactionMode): Promise<{ transaction: IDBTransaction; store: IDBObjectStore }> {
+		const transaction = (await this.#db).transaction(this.#store, mode);
+		return { transaction, store: transaction.objectStore(this.#store) };
+	}
+
+	async load(key: StorageKey): Promise<Uint8Array | undefined> {
+		const { store } = await this.#transaction('readonly');
+		return binaryOf(await request(store.get(key)));
+	}
+
+	async loadRange(prefix: StorageKey): Promise<Chunk[]> {
+		const { store } = await this.#transaction('readonly');
+		const range = rangeOf(prefix);
+		const [keys, values] = await Promise.all([request(store.getAllKeys(range)), request(store.getAll(range))]);
+		return keys.map((key, i) => ({ key: key as StorageKey, data: binaryOf(values[i]) }));
+	}
+
+	/** The documents with content in the database (a snapshot or incremental chunk), from the keys alone. */
+	async documentIds(): Promise<Set<string>> {
+		const { store } = await this.#transaction('readonly');
+		const keys = (await request(store.getAllKeys())) as StorageKey[];
+		return new Set(keys.filter((k) => Array.isArray(k) && (k[1] === 'snapshot' || k[1] === 'incremental')).map((k) => k[0] ?? ''));
+	}
+
+	async save(key: StorageKey, binary: Uint8Array): Promise<void> {
+		const { transaction, store } = await this.#transaction('readwrite');
+		store.put({ key, binary }, key);
+		return settled(transaction, () => undefined);
+	}
+
+	async remove(key: StorageKey): Promise<void> {
+		const { transaction, store } = await this.#transaction('readwrite');
+		store.delete(key);
+		return settled(transaction, () => undefined);
+	}
+
+	async removeRange(prefix: StorageKey): Promise<void> {
+		const { transaction, store } = await this.#transaction('readwrite');
+		store.delete(rangeOf(prefix));
+		return settled(transaction, () => undefined);
+	}
+}
