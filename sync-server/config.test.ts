@@ -16,7 +16,28 @@ describe('configuration', () => {
 			apiMaxBodyBytes: 64 * 1024,
 			fileMaxBytes: 2 * 1024 ** 3,
 			iceServers: [],
-			turn: null
+			turn: null,
+			allowedOrigins: [],
+			limits: {
+				socketsPerAddress: 2000,
+				http: { burst: 25_000, perSecond: 500 },
+				syncMessages: { burst: 5000, perSecond: 500 },
+				syncBytes: { burst: 64 * 1024 * 1024, perSecond: 8 * 1024 * 1024 },
+				peerMessages: { burst: 1000, perSecond: 100 },
+				peerBytes: { burst: 4 * 1024 * 1024, perSecond: 1024 * 1024 }
+			}
+		});
+	});
+
+	it('reads the limits and the allowed origins', () => {
+		const config = loadConfig({
+			LIMIT_SOCKETS_PER_ADDRESS: '10', LIMIT_HTTP_BURST: '20', LIMIT_HTTP_PER_SECOND: '5', LIMIT_SYNC_MESSAGES_BURST: '30',
+			LIMIT_SYNC_MESSAGES_PER_SECOND: '3', LIMIT_PEER_MESSAGES_BURST: '7', LIMIT_PEER_MESSAGES_PER_SECOND: '1',
+			ALLOWED_ORIGINS: 'https://app.example.org, http://tablet.lan:8080/'
+		});
+		expect(config.allowedOrigins).toEqual(['https://app.example.org', 'http://tablet.lan:8080']);
+		expect(config.limits).toMatchObject({
+			socketsPerAddress: 10, http: { burst: 20, perSecond: 5 }, syncMessages: { burst: 30, perSecond: 3 }, peerMessages: { burst: 7, perSecond: 1 }
 		});
 	});
 
@@ -44,6 +65,10 @@ describe('configuration', () => {
 		expect(() => loadConfig({ TURN_SECRET: 's3cret' })).toThrow(/TURN_SECRET and TURN_URLS/);
 		expect(() => loadConfig({ TURN_SECRET: 's', TURN_URLS: 'http://turn.lan' })).toThrow(/TURN_URLS must be/);
 		expect(() => loadConfig({ TURN_SECRET: 's', TURN_URLS: 'turn:t', TURN_TTL_SECONDS: '5' })).toThrow(/TURN_TTL_SECONDS/);
+		expect(() => loadConfig({ LIMIT_HTTP_BURST: '0' })).toThrow(/LIMIT_HTTP_BURST must be a whole number/);
+		expect(() => loadConfig({ LIMIT_SYNC_BYTES_BURST: '1024' })).toThrow(/LIMIT_SYNC_BYTES_BURST \(1024\) must be at least SYNC_MAX_MESSAGE_BYTES/);
+		expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://app.example.org/path' })).toThrow(/ALLOWED_ORIGINS must be/);
+		expect(() => loadConfig({ ALLOWED_ORIGINS: 'app.example.org' })).toThrow(/ALLOWED_ORIGINS must be/);
 	});
 
 	it('reads a TURN secret and its servers', () => {

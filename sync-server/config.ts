@@ -1,5 +1,6 @@
 // The relay's configuration: read from the environment once, checked, and handed around as one typed object.
 import { resolve } from 'node:path';
+import type { BucketSpec } from './rate-limit.ts';
 
 export interface Config {
 	host: string;
@@ -21,6 +22,23 @@ export interface Config {
 	iceServers: unknown[];
 	/** A TURN server sharing this secret: each sign-in gets time-limited credentials (TURN REST API). */
 	turn: { secret: string; urls: string[]; ttlSeconds: number } | null;
+	/** Origins besides the relay's own whose pages may open sockets and change things (e.g. an app served elsewhere). */
+	allowedOrigins: string[];
+	limits: Limits;
+}
+
+/** Per client address, and per socket: sized so that a whole plant behind one NAT address never reaches them. */
+export interface Limits {
+	/** Open WebSockets per address, counted for /sync and /peerjs each. */
+	socketsPerAddress: number;
+	/** Every HTTP request and WebSocket upgrade of an address. */
+	http: BucketSpec;
+	/** Frames and bytes a client sends on one /sync socket. */
+	syncMessages: BucketSpec;
+	syncBytes: BucketSpec;
+	/** Frames and bytes a client sends on one /peerjs socket. */
+	peerMessages: BucketSpec;
+	peerBytes: BucketSpec;
 }
 
 export class ConfigError extends Error {}
@@ -37,7 +55,28 @@ const DEFAULTS = {
 	FILE_MAX_BYTES: String(2 * 1024 ** 3),
 	ICE_SERVERS: '[]',
 	// Long enough for a shift's call, short enough that a leaked credential soon stops working.
-	TURN_TTL_SECONDS: String(12 * 3600)
+	TURN_TTL_SECONDS: String(12 * 3600),
+	ALLOWED_ORIGINS: '',
+	// The plant behind one NAT address: 500 tablets, each with a /sync and a /peerjs socket. Twice over for a second
+	// window (whiteboard or call) per tablet, and twice again for reconnects overlapping the sockets they replace.
+	LIMIT_SOCKETS_PER_ADDRESS: '2000',
+	// 500 tablets cold-loading the app at shift start (~45 requests each: app shell, sign-in, directory) fit in the
+	// burst; sustained, an API refresh every 10 s (50/s) plus 40 tablets uploading 1 MiB file chunks at 10/s each.
+	LIMIT_HTTP_BURST: '25000',
+	LIMIT_HTTP_PER_SECOND: '500',
+	// A tablet reconnecting asks about every document it holds at once (hundreds of conversations and whiteboards);
+	// drawing sends live strokes and pointers at ~60/s, and a busy board's changes on top.
+	LIMIT_SYNC_MESSAGES_BURST: '5000',
+	LIMIT_SYNC_MESSAGES_PER_SECOND: '500',
+	// A shift's offline backlog uploads at once (four maximum-size messages); then faster than a tablet's Wi-Fi.
+	LIMIT_SYNC_BYTES_BURST: String(64 * 1024 * 1024),
+	LIMIT_SYNC_BYTES_PER_SECOND: String(8 * 1024 * 1024),
+	// Call set-up in an 8-person mesh: an offer, an answer and a few dozen ICE candidates per other peer.
+	LIMIT_PEER_MESSAGES_BURST: '1000',
+	LIMIT_PEER_MESSAGES_PER_SECOND: '100',
+	// SDP offers are a few KiB; a burst holds sixteen of the largest frames the signalling socket accepts.
+	LIMIT_PEER_BYTES_BURST: String(4 * 1024 * 1024),
+	LIMIT_PEER_BYTES_PER_SECOND: String(1024 * 1024)
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -48,10 +87,29 @@ export function loadConfig(env: Env = process.env): Config {
 		const value = env[name]?.trim();
 		return value === undefined || value === '' ? DEFAULTS[name] : value;
 	};
+	const count = (name: keyof typeof DEFAULTS) => integer(name, get(name), 1, 1_000_000_000);
+	const bucket = (name: string): BucketSpec => ({
+		burst: count(`LIMIT_${name}_BURST` as keyof typeof DEFAULTS),
+		perSecond: count(`LIMIT_${name}_PER_SECOND` as keyof typeof DEFAULTS)
+	});
 	const certFile = env.TLS_CERT_FILE?.trim() || '';
 	const keyFile = env.TLS_KEY_FILE?.trim() || '';
 	if (Boolean(certFile) !== Boolean(keyFile))
 		throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE must be set together (or neither).');
+	const syncMaxMessageBytes = integer('SYNC_MAX_MESSAGE_BYTES', get('SYNC_MAX_MESSAGE_BYTES'), 1024, 100 * 1024 * 1024);
+	const limits: Limits = {
+		socketsPerAddress: count('LIMIT_SOCKETS_PER_ADDRESS'),
+		http: bucket('HTTP'),
+		syncMessages: bucket('SYNC_MESSAGES'),
+		syncBytes: bucket('SYNC_BYTES'),
+		peerMessages: bucket('PEER_MESSAGES'),
+		peerBytes: bucket('PEER_BYTES')
+	};
+	// A frame larger than the byte burst could never pass: every such client would be cut off.
+	if (limits.syncBytes.burst < syncMaxMessageBytes)
+		throw new ConfigError(`LIMIT_SYNC_BYTES_BURST (${limits.syncBytes.burst}) must be at least SYNC_MAX_MESSAGE_BYTES (${syncMaxMessageBytes}).`);
+	if (limits.peerBytes.burst < MAX_SIGNAL_BYTES)
+		throw new ConfigError(`LIMIT_PEER_BYTES_BURST must be at least ${MAX_SIGNAL_BYTES} (the largest signalling frame).`);
 	return {
 		host: get('HOST'),
 		port: integer('PORT', get('PORT'), 0, 65535),
@@ -60,17 +118,40 @@ export function loadConfig(env: Env = process.env): Config {
 		tokenTtlHours: positive('TOKEN_TTL_HOURS', get('TOKEN_TTL_HOURS')),
 		tls: certFile ? { certFile: resolve(certFile), keyFile: resolve(keyFile) } : null,
 		trustProxy: flag('TRUST_PROXY', env.TRUST_PROXY),
-		syncMaxMessageBytes: integer('SYNC_MAX_MESSAGE_BYTES', get('SYNC_MAX_MESSAGE_BYTES'), 1024, 100 * 1024 * 1024),
+		syncMaxMessageBytes,
 		apiMaxBodyBytes: integer('API_MAX_BODY_BYTES', get('API_MAX_BODY_BYTES'), 1024, 100 * 1024 * 1024),
 		fileMaxBytes: integer('FILE_MAX_BYTES', get('FILE_MAX_BYTES'), 1, 1024 ** 4),
 		iceServers: iceServers(get('ICE_SERVERS')),
-		turn: turn(env, integer('TURN_TTL_SECONDS', get('TURN_TTL_SECONDS'), 60, 7 * 24 * 3600))
+		turn: turn(env, integer('TURN_TTL_SECONDS', get('TURN_TTL_SECONDS'), 60, 7 * 24 * 3600)),
+		allowedOrigins: origins(get('ALLOWED_ORIGINS')),
+		limits
 	};
 }
 
 /** A complete Config for tests and embedding: the defaults (without reading the environment) plus overrides. */
 export function makeConfig(overrides: Partial<Config> = {}): Config {
 	return { ...loadConfig({}), ...overrides };
+}
+
+/** The largest PeerJS signalling frame (SDP offers and ICE candidates are a few KiB). */
+export const MAX_SIGNAL_BYTES = 256 * 1024;
+
+function origins(raw: string): string[] {
+	return raw
+		.split(',')
+		.map((o) => o.trim())
+		.filter(Boolean)
+		.map((o) => {
+			let url: URL | undefined;
+			try {
+				url = new URL(o);
+			} catch {
+				/* reported below */
+			}
+			if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== o.replace(/\/$/, '').toLowerCase())
+				throw new ConfigError(`ALLOWED_ORIGINS must be comma-separated origins like https://caseroom.example.org, not "${o}".`);
+			return url.origin;
+		});
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {
