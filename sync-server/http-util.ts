@@ -1,5 +1,6 @@
 // Small HTTP helpers shared by the relay's handlers: JSON answers, bounded JSON bodies, the client's address.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -80,4 +81,17 @@ export function requestScheme(req: IncomingMessage, trustProxy: boolean): 'http'
 function header(req: IncomingMessage, name: string): string | undefined {
 	const value = req.headers[name];
 	return Array.isArray(value) ? value.join(',') : value;
+}
+
+const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+
+/** Answers a WebSocket upgrade with a plain HTTP error (a JSON `{ error }` when given) and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: number, error?: string, headers: Record<string, string> = {}): void {
+	const body = error === undefined ? '' : JSON.stringify({ error });
+	const lines = [`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(body)}`];
+	if (body) lines.push('Content-Type: application/json; charset=utf-8');
+	for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+	socket.on('error', () => {});
+	socket.once('finish', () => socket.destroy());
+	socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }

@@ -8,15 +8,16 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { ExpressPeerServer } from 'peer';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { UserId } from '../src/lib/model/ids.ts';
+import { MAX_SIGNAL_BYTES } from './config.ts';
+import { refuseUpgrade } from './http-util.ts';
 import { createSignalGate } from './peer-gate.ts';
 import { peerIdBelongsTo } from './peer-ids.ts';
+import { createSocketLimiter, type BucketSpec } from './rate-limit.ts';
+import { POLICY_VIOLATION, rawSize } from './sync-sockets.ts';
 
 export const PEERJS_PATH = '/peerjs';
-
-/** Signalling messages (SDP offers, ICE candidates) are small. */
-const MAX_SIGNAL_BYTES = 256 * 1024;
 
 interface ExpressApp {
 	(req: IncomingMessage, res: ServerResponse): void;
@@ -41,6 +42,8 @@ export function createPeerSignalling(options: {
 	/** This user is a member of this conversation (the relay's ACL). */
 	mayRead(userId: UserId, documentId: string): boolean;
 	trustProxy: boolean;
+	/** Frames and bytes one socket may send; over either, it is closed with 1008. Unlimited when omitted. */
+	socketLimits?: { messages: BucketSpec; bytes: BucketSpec };
 	log?: (message: string) => void;
 }): PeerSignalling {
 	let wss: WebSocketServer | undefined;
@@ -67,8 +70,18 @@ export function createPeerSignalling(options: {
 	/** The peer package reads frames through the socket's 'message' event: only what the gate allows reaches it. */
 	function gatekeep(ws: WebSocket, peerId: string, userId: UserId) {
 		const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
+		const limiter = options.socketLimits && createSocketLimiter(options.socketLimits);
+		let flooded = false;
 		ws.emit = ((event: string | symbol, ...args: unknown[]) => {
 			if (event !== 'message') return emit(event, ...args);
+			if (flooded) return false;
+			if (limiter && !limiter.take(rawSize(args[0] as RawData)).allowed) {
+				flooded = true;
+				options.log?.(`PeerJS: closing ${peerId}: it sends faster than its limit`);
+				ws.close(POLICY_VIOLATION, 'sending too fast');
+				setTimeout(() => ws.terminate(), 1000).unref?.();
+				return false;
+			}
 			const decision = gate.check(peerId, userId, String(args[0]));
 			if (decision.action === 'forward') return emit(event, ...args);
 			if (decision.action === 'refuse') {
@@ -86,11 +99,7 @@ export function createPeerSignalling(options: {
 		handleUpgrade(req, socket, head) {
 			const params = new URL(req.url ?? '/', 'http://relay').searchParams;
 			const userId = options.authenticate(params.get('token') ?? '');
-			if (!userId || !peerIdBelongsTo(params.get('id') ?? '', userId, '-')) {
-				socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-				socket.destroy();
-				return;
-			}
+			if (!userId || !peerIdBelongsTo(params.get('id') ?? '', userId, '-')) return refuseUpgrade(socket, 401);
 			const peerId = params.get('id')!;
 			server.handleUpgrade(req, socket, head, (ws) => {
 				sockets.set(ws, userId);

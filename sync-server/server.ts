@@ -12,9 +12,10 @@ import { createApiHandler, type AccessHooks } from './api.ts';
 import type { Config } from './config.ts';
 import { loadDemoDirectoryIfEmpty } from './demo-directory.ts';
 import { openJournalStore, type DirectoryStore } from './directory-store.ts';
-import { requestScheme, sendJson } from './http-util.ts';
+import { refuseUpgrade, requestScheme, sendError, sendJson } from './http-util.ts';
 import { createLoginThrottle } from './login-throttle.ts';
 import { createPeerSignalling, PEERJS_PATH } from './peer.ts';
+import { createRequestGuard } from './request-guard.ts';
 import { createStaticHandler } from './static-files.ts';
 import { createSyncRelay } from './sync.ts';
 import { createTokens, loadTokenKey } from './tokens.ts';
@@ -63,10 +64,11 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			dataDir: config.dataDir,
 			access: { authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId) },
 			maxMessageBytes: config.syncMaxMessageBytes,
+			socketLimits: { messages: config.limits.syncMessages, bytes: config.limits.syncBytes },
 			log
 		});
 		cleanup.push(() => sync.close());
-		const peer = createPeerSignalling({ server, authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId), trustProxy: config.trustProxy, log });
+		const peer = createPeerSignalling({ server, authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId), trustProxy: config.trustProxy, socketLimits: { messages: config.limits.peerMessages, bytes: config.limits.peerBytes }, log });
 		cleanup.push(() => peer.close());
 		const hooks: AccessHooks = {
 			accessChanged: (ids) => sync.accessChanged(ids),
@@ -77,15 +79,21 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		};
 		const api = createApiHandler({ config, store, tokens, throttle: createLoginThrottle({ now }), hooks, now });
 		const serveStatic = createStaticHandler(config.staticDir);
+		const guard = createRequestGuard(config, now);
+		const isApi = (p: string) => p === '/api' || p.startsWith('/api/');
+		const isPeer = (p: string) => p === PEERJS_PATH || p.startsWith(`${PEERJS_PATH}/`);
 
 		const onRequest = async (req: http.IncomingMessage, res: http.ServerResponse) => {
 			const pathname = pathOf(req);
 			try {
-				if (pathname === null) sendJson(res, 400, { error: 'The address is not valid.' });
+				const refused = guard.request(req, pathname !== null && (isApi(pathname) || isPeer(pathname)));
+				// Closing the connection sheds a flooding client's keep-alive (and any body it is still sending).
+				if (refused) sendError(res, refused.status, refused.error, { ...refused.headers, connection: 'close' });
+				else if (pathname === null) sendJson(res, 400, { error: 'The address is not valid.' });
 				else if (pathname === '/health')
 					sendJson(res, 200, { ok: true, version: VERSION, uptimeSeconds: Math.round((now() - startedAt) / 1000), secure: requestScheme(req, config.trustProxy) === 'https', connections: sync.connectionCount() + peer.connectionCount() });
-				else if (pathname === '/api' || pathname.startsWith('/api/')) await api(req, res, pathname);
-				else if (pathname === PEERJS_PATH || pathname.startsWith(`${PEERJS_PATH}/`)) peer.handleRequest(req, res);
+				else if (isApi(pathname)) await api(req, res, pathname);
+				else if (isPeer(pathname)) peer.handleRequest(req, res);
 				else await serveStatic(req, res, pathname);
 			} catch (err) {
 				log(`Request ${req.method} ${pathname} failed: ${(err as Error).stack ?? err}`);
@@ -97,12 +105,12 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			// A client vanishing mid-handshake must never crash the relay.
 			socket.on('error', () => socket.destroy());
 			const pathname = pathOf(req);
-			if (pathname === '/sync') sync.handleUpgrade(req, socket, head);
-			else if (pathname?.startsWith(`${PEERJS_PATH}/`)) peer.handleUpgrade(req, socket, head);
-			else {
-				socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-				socket.destroy();
-			}
+			const kind = pathname === '/sync' ? 'sync' : pathname?.startsWith(`${PEERJS_PATH}/`) ? 'peerjs' : null;
+			if (!kind) return refuseUpgrade(socket, 404, 'There is no WebSocket endpoint here: use /sync or /peerjs.');
+			const refused = guard.upgrade(req, socket, kind);
+			if (refused) refuseUpgrade(socket, refused.status, refused.error, refused.headers);
+			else if (kind === 'sync') sync.handleUpgrade(req, socket, head);
+			else peer.handleUpgrade(req, socket, head);
 		};
 
 		server.on('request', (req, res) => void onRequest(req, res));

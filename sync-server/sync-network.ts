@@ -5,7 +5,7 @@ import { NetworkAdapter, type Message, type PeerId, type PeerMetadata } from '@a
 import type { RawData, WebSocket } from 'ws';
 import type { UserId } from '../src/lib/model/ids.ts';
 import { coalesceSaves, createOutbox } from './sync-outbox.ts';
-import { SyncSockets, type Connection } from './sync-sockets.ts';
+import { SyncSockets, type Connection, type SyncSocketsOptions } from './sync-sockets.ts';
 import { peerIdBelongsTo } from './peer-ids.ts';
 import { errorMessage, parseClientFrame, peerMessage, type ClientRepoMessage } from './sync-wire.ts';
 
@@ -21,6 +21,8 @@ export interface RelayAdapterOptions {
 	joinTimeoutMs?: number;
 	/** A client reading slower than this much queued output is dropped (it resyncs on reconnect). */
 	maxBufferedBytes?: number;
+	/** What one socket may send before it is closed with 1008 (see SyncSocketsOptions). */
+	socketLimits?: SyncSocketsOptions['limits'];
 	log?(message: string): void;
 }
 
@@ -44,6 +46,7 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 			onPeerGone: (peerId) => this.emit('peer-disconnected', { peerId }),
 			keepAliveMs: options.keepAliveMs,
 			joinTimeoutMs: options.joinTimeoutMs,
+			limits: options.socketLimits,
 			log: (message) => this.#log(message)
 		});
 		this.#outbox = createOutbox<Message, Connection>({
@@ -156,10 +159,7 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 		const relayId = this.peerId ?? ('relay' as PeerId);
 		const refuse = (reason: string) => {
 			this.#sockets.send(connection, errorMessage(relayId, peerId, reason));
-			connection.socket.close(1008, 'refused');
-			this.#sockets.forget(connection);
-			// A client that does not answer the close handshake is cut a moment later.
-			setTimeout(() => connection.socket.terminate(), 1000).unref?.();
+			this.#sockets.closeForPolicy(connection, 'refused');
 		};
 		if (connection.peerId !== null) {
 			// A repeated join on the same socket is answered again; a different peer id is a spoof.

@@ -3,7 +3,11 @@
 import type { PeerId } from '@automerge/automerge-repo';
 import { WebSocket, type RawData } from 'ws';
 import type { UserId } from '../src/lib/model/ids.ts';
+import { createSocketLimiter, type BucketSpec } from './rate-limit.ts';
 import { encodeFrame } from './sync-wire.ts';
+
+/** WebSocket close code 1008: policy violation (a refused join, a flooding client). */
+export const POLICY_VIOLATION = 1008;
 
 export interface Connection {
 	readonly socket: WebSocket;
@@ -20,6 +24,8 @@ export interface SyncSocketsOptions {
 	onPeerGone(peerId: PeerId): void;
 	keepAliveMs?: number;
 	joinTimeoutMs?: number;
+	/** Frames and bytes one socket may send; a socket over either is closed with 1008. Unlimited when omitted. */
+	limits?: { messages: BucketSpec; bytes: BucketSpec };
 	log(message: string): void;
 }
 
@@ -51,9 +57,14 @@ export class SyncSockets {
 		const joinTimer = setTimeout(() => connection.peerId === null && this.drop(connection), this.#options.joinTimeoutMs ?? 10_000);
 		joinTimer.unref?.();
 		socket.on('pong', () => (connection.alive = true));
+		const limiter = this.#options.limits && createSocketLimiter(this.#options.limits);
 		socket.on('message', (data, isBinary) => {
 			if (connection.closed) return;
 			connection.alive = true;
+			if (limiter && !limiter.take(rawSize(data)).allowed) {
+				this.#options.log(`Closing a sync socket of ${userId}: it sends faster than its limit`);
+				return this.closeForPolicy(connection, 'sending too fast');
+			}
 			this.#options.onMessage(connection, data, isBinary);
 		});
 		socket.on('close', () => {
@@ -98,6 +109,13 @@ export class SyncSockets {
 		this.forget(connection);
 	}
 
+	/** Closes with 1008 and forgets the socket at once; one that does not answer the close handshake is cut a moment later. */
+	closeForPolicy(connection: Connection, reason: string): void {
+		connection.socket.close(POLICY_VIOLATION, reason);
+		this.forget(connection);
+		setTimeout(() => connection.socket.terminate(), 1000).unref?.();
+	}
+
 	/** Forgets the socket (its close handshake may still run). */
 	forget(connection: Connection): void {
 		if (!this.#all.delete(connection)) return;
@@ -123,4 +141,9 @@ export class SyncSockets {
 			}
 		}
 	}
+}
+
+/** Bytes of a frame as ws hands it over (a Buffer, an ArrayBuffer or fragments). */
+export function rawSize(data: RawData): number {
+	return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
 }

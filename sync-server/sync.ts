@@ -7,6 +7,8 @@ import type stream from 'node:stream';
 import { isValidDocumentId, Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo';
 import { WebSocketServer } from 'ws';
 import type { UserId } from '../src/lib/model/ids.ts';
+import { refuseUpgrade } from './http-util.ts';
+import type { BucketSpec } from './rate-limit.ts';
 import { RelayNetworkAdapter } from './sync-network.ts';
 import { DurableFsStorageAdapter } from './sync-storage.ts';
 
@@ -32,6 +34,8 @@ export interface SyncRelayOptions {
 	dataDir: string;
 	access: SyncAccess;
 	maxMessageBytes: number;
+	/** What one socket may send; over it, the socket is closed with 1008 (policy). Unlimited when omitted. */
+	socketLimits?: { messages: BucketSpec; bytes: BucketSpec };
 	log?: (message: string) => void;
 }
 
@@ -58,6 +62,7 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 			const handle = repo?.handles[documentId as DocumentId];
 			if (handle?.isReady()) await repo!.flush([documentId as DocumentId]);
 		},
+		socketLimits: options.socketLimits,
 		log
 	});
 	repo = new Repo({
@@ -81,7 +86,7 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 	return {
 		handleUpgrade(req, socket, head) {
 			const userId = closing ? null : authenticate(access, req, log);
-			if (!userId) return refuse(socket, closing ? '503 Service Unavailable' : '401 Unauthorized');
+			if (!userId) return closing ? refuseUpgrade(socket, 503, 'The relay is shutting down.') : refuseUpgrade(socket, 401);
 			wss.handleUpgrade(req, socket, head, (ws) => adapter.attach(ws, userId));
 		},
 		accessChanged(documentIds) {
@@ -111,12 +116,6 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 			storage.close();
 		}
 	}
-}
-
-function refuse(socket: stream.Duplex, status: string): void {
-	socket.on('error', () => {});
-	socket.once('finish', () => socket.destroy());
-	socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 function authenticate(access: SyncAccess, req: http.IncomingMessage, log: (message: string) => void): UserId | null {
