@@ -45,6 +45,8 @@ export async function handleFileRequest(
 		const expected = manifest.chunks[index];
 		if (expected === undefined) throw new HttpError(400, `This file has chunks 0 to ${manifest.chunks.length - 1}, not ${index}.`);
 		if (method === 'GET') {
+			// Claimed, not yet shared: every chunk must come through this conversation before it may read any.
+			if (!(await blobs.isShared(file, id))) throw new HttpError(404, `The relay does not have chunk ${index} of this file yet.`);
 			const bytes = await blobs.getChunk(file, index);
 			if (!bytes) throw new HttpError(404, `The relay does not have chunk ${index} of this file yet.`);
 			return { status: 200, bytes };
@@ -52,9 +54,9 @@ export async function handleFileRequest(
 		const length = chunkLength(index, manifest.size, manifest.chunkSize);
 		const bytes = await readRawBody(req, length);
 		if (bytes.length !== length) throw new HttpError(400, `Chunk ${index} must be exactly ${length} bytes, not ${bytes.length}.`);
-		if (!(await blobs.putChunk(file, index, bytes, expected)))
+		if (!(await blobs.putChunk(file, index, bytes, expected, id)))
 			throw new HttpError(422, `Chunk ${index} does not match its SHA-256 in the manifest, so it was not kept. Send it again.`);
-		const present = await blobs.listChunks(file);
+		const present = (await blobs.stat(file, id))!.present;
 		// The chunk hashes came from the uploader; once all are here, check they really make the announced file.
 		if (present.length === manifest.chunks.length && !(await blobs.verify(file))) {
 			await blobs.remove(file);

@@ -1,6 +1,9 @@
 // The relay's copy of shared files, so a file still arrives when its uploader is offline. Behind a small
 // interface so an S3-compatible store can replace the filesystem one. Layout under DATA_DIR/blobs/<file sha256>/:
-// manifest.json, chunks/<index>, refs/<conversation id> (which conversations shared it: the access check).
+// manifest.json, chunks/<index>, refs/<conversation id> (which conversations shared it: the access check), and
+// claims/<conversation id> (a conversation announcing a file the relay already has: the chunk indices it has proven).
+// Knowing a file's SHA-256 is not enough to read it through one's own conversation: a conversation that announces
+// a file another one shared must upload every chunk itself (proving it holds the bytes) before it may read any.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat as statFile } from 'node:fs/promises';
@@ -15,13 +18,18 @@ export interface BlobStat {
 }
 
 export interface BlobStore {
-	/** Records the manifest (the first one for a hash wins) and that `conversationId` shared the file. */
+	/**
+	 * Records the manifest (the first one for a hash wins) and that `conversationId` shared the file; when the relay
+	 * already had it, only a claim that `putChunk` turns into a share once every chunk came through this conversation.
+	 */
 	putManifest(manifest: ChunkManifest, conversationId: string): Promise<void>;
-	/** The manifest, only if `conversationId` shared this file: one conversation never reaches another's files. */
+	/** The manifest, if `conversationId` shared or claims this file: one conversation never reaches another's files. */
 	manifest(file: Sha256Hex, conversationId: string): Promise<ChunkManifest | undefined>;
+	/** `conversationId` shared this file, so its members may read the chunks. */
+	isShared(file: Sha256Hex, conversationId: string): Promise<boolean>;
 	hasChunk(file: Sha256Hex, index: number): Promise<boolean>;
 	/** Keeps the chunk only if its SHA-256 is `expected`; resolves false (and keeps nothing) otherwise. */
-	putChunk(file: Sha256Hex, index: number, bytes: Uint8Array, expected: Sha256Hex): Promise<boolean>;
+	putChunk(file: Sha256Hex, index: number, bytes: Uint8Array, expected: Sha256Hex, conversationId?: string): Promise<boolean>;
 	getChunk(file: Sha256Hex, index: number): Promise<Uint8Array | undefined>;
 	listChunks(file: Sha256Hex): Promise<number[]>;
 	stat(file: Sha256Hex, conversationId: string): Promise<BlobStat | undefined>;
@@ -44,6 +52,12 @@ export function createFsBlobStore(root: string): BlobStore {
 		return statFile(join(dir(file), 'refs', conversationId)).then(() => true, ifMissing(false));
 	}
 
+	const claimPath = (file: Sha256Hex, conversationId: string) => join(dir(file), 'claims', conversationId);
+	async function claimed(file: Sha256Hex, conversationId: string): Promise<number[] | undefined> {
+		const text = await readFile(claimPath(file, conversationId), 'utf8').catch(ifMissing(undefined));
+		return text === undefined ? undefined : (JSON.parse(text) as number[]);
+	}
+
 	async function listChunks(file: Sha256Hex): Promise<number[]> {
 		const names = await readdir(join(dir(file), 'chunks')).catch(ifMissing([] as string[]));
 		return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
@@ -51,18 +65,32 @@ export function createFsBlobStore(root: string): BlobStore {
 
 	return {
 		async putManifest(manifest, conversationId) {
-			if (!(await readManifest(manifest.sha256))) await writeDurably(join(dir(manifest.sha256), 'manifest.json'), JSON.stringify(manifest));
-			await writeDurably(join(dir(manifest.sha256), 'refs', conversationId), '');
+			const file = manifest.sha256;
+			if (await shared(file, conversationId)) return;
+			if (!(await readManifest(file))) {
+				await writeDurably(join(dir(file), 'manifest.json'), JSON.stringify(manifest));
+				await writeDurably(join(dir(file), 'refs', conversationId), '');
+			} else if (!(await claimed(file, conversationId))) await writeDurably(claimPath(file, conversationId), '[]');
 		},
 		async manifest(file, conversationId) {
-			return (await shared(file, conversationId)) ? readManifest(file) : undefined;
+			return (await shared(file, conversationId)) || (await claimed(file, conversationId)) ? readManifest(file) : undefined;
 		},
+		isShared: shared,
 		async hasChunk(file, index) {
 			return statFile(chunkPath(file, index)).then(() => true, ifMissing(false));
 		},
-		async putChunk(file, index, bytes, expected) {
+		async putChunk(file, index, bytes, expected, conversationId) {
 			if (createHash('sha256').update(bytes).digest('hex') !== expected) return false;
 			await writeDurably(chunkPath(file, index), bytes);
+			const claim = conversationId === undefined ? undefined : await claimed(file, conversationId);
+			if (claim && conversationId !== undefined) {
+				const proven = [...new Set([...claim, index])].sort((a, b) => a - b);
+				const manifest = await readManifest(file);
+				if (manifest && proven.length === manifest.chunks.length) {
+					await writeDurably(join(dir(file), 'refs', conversationId), '');
+					await rm(claimPath(file, conversationId), { force: true });
+				} else await writeDurably(claimPath(file, conversationId), JSON.stringify(proven));
+			}
 			return true;
 		},
 		async getChunk(file, index) {
@@ -72,7 +100,8 @@ export function createFsBlobStore(root: string): BlobStore {
 		async stat(file, conversationId) {
 			const manifest = await this.manifest(file, conversationId);
 			if (!manifest) return undefined;
-			const present = await listChunks(file);
+			// A claim sees only what it proved: the relay's other chunks would tell a guesser the file is here.
+			const present = (await shared(file, conversationId)) ? await listChunks(file) : ((await claimed(file, conversationId)) ?? []);
 			return { manifest, present, complete: present.length === manifest.chunks.length };
 		},
 		async verify(file) {
