@@ -2,7 +2,7 @@
 // Every change is checked against the policy (src/lib/model/policy.ts), written durably, then announced to sync.
 import { isValidDocumentId } from '@automerge/automerge-repo/slim';
 import type { CaseId, ConversationId, UserId } from '../src/lib/model/ids.ts';
-import { checkAddMembers, checkNewConversation, describeRefusal, type ConversationScope } from '../src/lib/model/policy.ts';
+import { checkAddMembers, checkNewConversation, checkRemoveMembers, describeRefusal, type ConversationScope } from '../src/lib/model/policy.ts';
 import { conversationView } from './api-views.ts';
 import type { ApiContext, ApiResult, Request } from './api.ts';
 import type { ConversationRecord, StoredPerson } from './directory-events.ts';
@@ -54,6 +54,27 @@ export function addMembers({ ctx, actor, body, id }: Request): ApiResult {
 		ctx.store.commit({ type: 'membersAdded', conversationId: conversation.id, members: added.map((p) => p.id), by: actor.id });
 		ctx.hooks.accessChanged([conversation.id, ...ctx.store.documentsOf(conversation.id).map((d) => d.documentId)]);
 	}
+	return { status: 200, body: conversationView(ctx.store, ctx.store.conversation(conversation.id)!) };
+}
+
+/**
+ * Takes people out of a conversation (or the caller out, to leave). Durable before the answer; then every open sync
+ * socket, file request and call signal of the removed people is checked against the new member list at once.
+ * The caller who left gets 200 with an empty body: they may no longer see the conversation.
+ */
+export function removeMembers({ ctx, actor, body, id }: Request): ApiResult {
+	const conversation = memberConversation(ctx, actor, id);
+	const input = object(body);
+	const named = people(ctx, stringArray(input.remove, 'remove'));
+	if (named.length === 0) throw new HttpError(400, '"remove" must name at least one person.');
+	const refusal = checkRemoveMembers(actor, conversation.members, named);
+	if (refusal) throw new HttpError(403, describeRefusal(refusal));
+	const removed = [...new Set(named.map((p) => p.id))].filter((m) => conversation.members.includes(m));
+	if (removed.length > 0) {
+		ctx.store.commit({ type: 'membersRemoved', conversationId: conversation.id, members: removed, by: actor.id });
+		ctx.hooks.accessRevoked(removed, conversation.id, [conversation.id, ...ctx.store.documentsOf(conversation.id).map((d) => d.documentId)]);
+	}
+	if (removed.includes(actor.id)) return { status: 200, body: { left: true } };
 	return { status: 200, body: conversationView(ctx.store, ctx.store.conversation(conversation.id)!) };
 }
 

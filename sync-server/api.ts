@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { MAX_CHUNK_SIZE } from '../src/lib/model/file-manifest.ts';
 import type { UserId } from '../src/lib/model/ids.ts';
-import { addDocument, addMembers, listConversations, registerConversation } from './api-conversations.ts';
+import { addDocument, addMembers, listConversations, registerConversation, removeMembers } from './api-conversations.ts';
 import { discardBody, FILE_ROUTE, handleFileRequest, sendBytes } from './api-files.ts';
 import { login } from './api-login.ts';
 import { directoryView, publicUser } from './api-views.ts';
@@ -21,6 +21,8 @@ import { turnCredentials } from './turn-credentials.ts';
 export interface AccessHooks {
 	/** A conversation was registered, or gained members or documents. */
 	accessChanged(documentIds: string[]): void;
+	/** These people were removed from the conversation: nothing of it (itself, its documents, its calls) reaches them. */
+	accessRevoked(userIds: UserId[], conversationId: string, documentIds: string[]): void;
 	/** Close every connection of this person at once (disabled, password reset). */
 	cutOff(userId: UserId): void;
 }
@@ -85,6 +87,7 @@ const routes: Route[] = [
 		}
 	},
 	{ pattern: /^\/api\/conversations\/([^/]+)\/members$/, methods: { POST: { handler: addMembers, auth: true, body: true } } },
+	{ pattern: /^\/api\/conversations\/([^/]+)\/members\/remove$/, methods: { POST: { handler: removeMembers, auth: true, body: true } } },
 	{ pattern: /^\/api\/conversations\/([^/]+)\/documents$/, methods: { POST: { handler: addDocument, auth: true, body: true } } }
 ];
 

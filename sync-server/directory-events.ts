@@ -33,6 +33,8 @@ export type DirectoryEvent =
 	| { type: 'caseAdded'; serviceCase: ServiceCase }
 	| { type: 'conversationRegistered'; conversation: ConversationRecord }
 	| { type: 'membersAdded'; conversationId: ConversationId; members: UserId[]; by: UserId }
+	/** `by` removed `members` (or left, when `members` is only `by`); they lose access to everything of it at once. */
+	| { type: 'membersRemoved'; conversationId: ConversationId; members: UserId[]; by: UserId }
 	| { type: 'documentAttached'; document: AttachedDocument };
 
 const FIELDS: Record<DirectoryEvent['type'], string[]> = {
@@ -44,6 +46,7 @@ const FIELDS: Record<DirectoryEvent['type'], string[]> = {
 	caseAdded: ['serviceCase'],
 	conversationRegistered: ['conversation'],
 	membersAdded: ['conversationId', 'members', 'by'],
+	membersRemoved: ['conversationId', 'members', 'by'],
 	documentAttached: ['document']
 };
 

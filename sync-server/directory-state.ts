@@ -42,6 +42,12 @@ export class DirectoryState {
 			case 'membersAdded':
 				if (!this.conversations.has(e.conversationId)) return `No conversation ${e.conversationId}.`;
 				return this.unknownPerson(e.members);
+			case 'membersRemoved': {
+				const c = this.conversations.get(e.conversationId);
+				if (!c) return `No conversation ${e.conversationId}.`;
+				// The API's policy says the same; this guards the journal itself (and the admin socket).
+				return c.members.every((m) => e.members.includes(m)) ? `Conversation ${e.conversationId} would have no member left.` : null;
+			}
 			case 'documentAttached':
 				if (this.isKnownDocument(e.document.documentId)) return `Document ${e.document.documentId} is already registered.`;
 				return this.conversations.has(e.document.conversationId) ? null : `No conversation ${e.document.conversationId}.`;
@@ -78,6 +84,9 @@ export class DirectoryState {
 			case 'membersAdded':
 				this.addMembers(e.conversationId, e.members);
 				break;
+			case 'membersRemoved':
+				this.removeMembers(e.conversationId, e.members);
+				break;
 			case 'documentAttached':
 				this.documents.set(e.document.documentId, e.document);
 				this.documentsOf.set(e.document.conversationId, [...(this.documentsOf.get(e.document.conversationId) ?? []), e.document]);
@@ -104,7 +113,12 @@ export class DirectoryState {
 		for (const org of this.orgs.values()) yield { type: 'orgAdded', org };
 		for (const person of this.people.values()) yield { type: 'personAdded', person };
 		for (const serviceCase of this.cases.values()) yield { type: 'caseAdded', serviceCase };
-		for (const conversation of this.conversations.values()) yield { type: 'conversationRegistered', conversation };
+		for (const conversation of this.conversations.values()) {
+			yield { type: 'conversationRegistered', conversation };
+			// Registering always makes the creator a member: one who has left must leave again.
+			if (!conversation.members.includes(conversation.createdBy))
+				yield { type: 'membersRemoved', conversationId: conversation.id, members: [conversation.createdBy], by: conversation.createdBy };
+		}
 		for (const document of this.documents.values()) yield { type: 'documentAttached', document };
 	}
 
@@ -116,6 +130,12 @@ export class DirectoryState {
 	private updatePerson(id: UserId, change: (p: StoredPerson) => Partial<StoredPerson>) {
 		const person = this.people.get(id)!;
 		this.people.set(id, { ...person, ...change(person) });
+	}
+
+	private removeMembers(id: ConversationId, members: UserId[]) {
+		const conversation = this.conversations.get(id)!;
+		this.conversations.set(id, { ...conversation, members: conversation.members.filter((m) => !members.includes(m)) });
+		for (const m of members) this.memberships.get(m)?.delete(id);
 	}
 
 	private addMembers(id: ConversationId, members: UserId[]) {

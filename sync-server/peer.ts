@@ -31,6 +31,8 @@ export interface PeerSignalling {
 	handleRequest(req: IncomingMessage, res: ServerResponse): void;
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 	disconnectUser(userId: UserId): void;
+	/** These people were removed from the conversation: its connections involving them end on both sides now. */
+	revoke(userIds: UserId[], conversationId: string): void;
 	connectionCount(): number;
 	close(): void;
 }
@@ -48,6 +50,7 @@ export function createPeerSignalling(options: {
 }): PeerSignalling {
 	let wss: WebSocketServer | undefined;
 	const sockets = new Map<WebSocket, UserId>();
+	const peerOfSocket = new Map<WebSocket, string>();
 	const gate = createSignalGate(options.mayRead);
 	/** Live sockets per peer id: PeerJS's reconnect opens a new socket for the same id before the old one closes. */
 	const socketsOfPeer = new Map<string, number>();
@@ -103,9 +106,11 @@ export function createPeerSignalling(options: {
 			const peerId = params.get('id')!;
 			server.handleUpgrade(req, socket, head, (ws) => {
 				sockets.set(ws, userId);
+				peerOfSocket.set(ws, peerId);
 				socketsOfPeer.set(peerId, (socketsOfPeer.get(peerId) ?? 0) + 1);
 				ws.on('close', () => {
 					sockets.delete(ws);
+					peerOfSocket.delete(ws);
 					const left = (socketsOfPeer.get(peerId) ?? 1) - 1;
 					if (left > 0) socketsOfPeer.set(peerId, left);
 					else {
@@ -119,6 +124,17 @@ export function createPeerSignalling(options: {
 		},
 		disconnectUser(userId) {
 			for (const [ws, owner] of sockets) if (owner === userId) ws.terminate();
+		},
+		revoke(userIds, conversationId) {
+			// PeerJS's LEAVE makes a client close every connection with that peer, media and data alike: the
+			// remaining member's app hangs up on the removed one even if the removed one's app would not.
+			const tell = (to: string, from: string) => {
+				for (const [ws, peerId] of peerOfSocket) if (peerId === to) ws.send(JSON.stringify({ type: 'LEAVE', src: from, dst: to }));
+			};
+			for (const [a, b] of gate.revoke(userIds, conversationId)) {
+				tell(a, b);
+				tell(b, a);
+			}
 		},
 		connectionCount: () => sockets.size,
 		close() {

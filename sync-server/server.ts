@@ -72,6 +72,10 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		cleanup.push(() => peer.close());
 		const hooks: AccessHooks = {
 			accessChanged: (ids) => sync.accessChanged(ids),
+			accessRevoked(userIds, conversationId, documentIds) {
+				sync.accessRevoked(userIds, documentIds);
+				peer.revoke(userIds, conversationId);
+			},
 			cutOff(userId) {
 				sync.disconnectUser(userId);
 				peer.disconnectUser(userId);

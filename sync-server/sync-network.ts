@@ -103,6 +103,18 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 		this.#sockets.dropUser(userId);
 	}
 
+	/** These users lost these documents: they are no longer told of them (live messages included) on any socket. */
+	revoke(userIds: readonly UserId[], documentIds: readonly string[]): void {
+		for (const userId of userIds) for (const id of documentIds) this.#asked.get(userId)?.delete(id);
+		for (const id of documentIds) {
+			const peers = this.#watchers.get(id);
+			for (const peerId of peers ?? []) {
+				const userId = this.userOf(peerId);
+				if (userId === undefined || userIds.includes(userId)) peers!.delete(peerId);
+			}
+		}
+	}
+
 	connectionCount(): number {
 		return this.#sockets.count();
 	}
@@ -185,6 +197,9 @@ export class RelayNetworkAdapter extends NetworkAdapter {
 
 	#deliver(connection: Connection, message: Message): void {
 		if (this.#sockets.byPeer(message.targetId) !== connection) return; // queued for a socket that is gone
+		// Queued while its reader was a member, delivered after a removal: checked again as it leaves.
+		const { documentId } = message;
+		if (documentId !== undefined && message.type !== 'doc-unavailable' && !this.#options.mayRead(connection.userId, documentId)) return;
 		if (connection.socket.bufferedAmount > (this.#options.maxBufferedBytes ?? 64 * 1024 * 1024)) {
 			this.#log(`Dropping ${connection.peerId}: it does not read its messages`);
 			return this.#sockets.drop(connection);

@@ -24,6 +24,8 @@ export interface SyncRelay {
 	handleUpgrade(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer): void;
 	/** A conversation was registered, or members or documents were added: start serving who may now read. */
 	accessChanged(documentIds: string[]): void;
+	/** These users were removed from the conversation these documents belong to: nothing of them reaches them now. */
+	accessRevoked(userIds: UserId[], documentIds: string[]): void;
 	/** Closes every socket of this user at once. */
 	disconnectUser(userId: UserId): void;
 	connectionCount(): number;
@@ -96,6 +98,12 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 				// without anyone reconnecting. A document nobody has yet ends up unavailable until someone sends it.
 				repo.find(id, { allowableStates: ['ready', 'unavailable'] }).catch(() => {});
 			}
+			repo.shareConfigChanged();
+		},
+		accessRevoked(userIds, documentIds) {
+			// Every message out is checked against the ACL as it leaves (sync-network.ts): this also ends the
+			// Repo's sync with their peers, so it stops computing changes for them.
+			adapter.revoke(userIds, documentIds);
 			repo.shareConfigChanged();
 		},
 		disconnectUser: (userId) => adapter.disconnectUser(userId),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canSeePerson, checkAddMembers, checkNewConversation, selectablePeople } from './policy';
+import { canSeePerson, checkAddMembers, checkNewConversation, checkRemoveMembers, mayRemove, selectablePeople } from './policy';
 import type { Person, ServiceCase } from './directory';
 import { asCaseId, asOrgId, asUserId } from './ids';
 
@@ -60,5 +60,39 @@ describe('who may talk to whom', () => {
 		expect(everyone.filter((p) => canSeePerson(anna, p))).toEqual([petr, eva, anna, tomas, gone]);
 		expect(everyone.filter((p) => canSeePerson(jan, p))).toEqual([petr, eva, jan]);
 		expect(everyone.filter((p) => canSeePerson(petr, p))).toEqual(everyone);
+	});
+});
+
+describe('who may remove whom', () => {
+	const members = [petr.id, eva.id, anna.id, tomas.id];
+
+	it('lets a GFMS engineer remove anyone, engineers included, from a conversation they are in', () => {
+		expect(checkRemoveMembers(petr, members, [anna])).toBeNull();
+		expect(checkRemoveMembers(petr, members, [eva, tomas])).toBeNull();
+		expect(mayRemove(petr, true, anna.id)).toBe(true);
+	});
+
+	it('lets anyone leave, and no customer remove someone else', () => {
+		expect(checkRemoveMembers(anna, members, [anna])).toBeNull();
+		expect(checkRemoveMembers(anna, members, [tomas])).toMatchObject({ reason: 'remove-not-allowed', person: tomas });
+		expect(checkRemoveMembers(anna, members, [petr])).toMatchObject({ reason: 'remove-not-allowed' });
+		expect(mayRemove(anna, true, anna.id)).toBe(true);
+		expect(mayRemove(anna, true, tomas.id)).toBe(false);
+	});
+
+	it('refuses anyone who is not a member, engineers too', () => {
+		expect(checkRemoveMembers(jan, members, [jan])).toMatchObject({ reason: 'not-a-member' });
+		expect(checkRemoveMembers(petr, [eva.id, anna.id], [anna])).toMatchObject({ reason: 'not-a-member' });
+		expect(mayRemove(petr, false, anna.id)).toBe(false);
+	});
+
+	it('keeps at least one member', () => {
+		expect(checkRemoveMembers(petr, [petr.id], [petr])).toMatchObject({ reason: 'last-member' });
+		expect(checkRemoveMembers(petr, [petr.id, anna.id], [petr, anna])).toMatchObject({ reason: 'last-member' });
+		expect(checkRemoveMembers(petr, [petr.id, anna.id], [anna])).toBeNull();
+	});
+
+	it('ignores people who are not in the conversation', () => {
+		expect(checkRemoveMembers(anna, [anna.id, tomas.id], [jan])).toBeNull();
 	});
 });

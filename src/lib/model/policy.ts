@@ -1,7 +1,7 @@
 // Reads no UI state. CONTRACT.md's "Who may talk to whom" as pure functions: the relay enforces them,
 // the app uses the same ones to offer only the people a person may add.
 import { isEngineer, type Person, type ServiceCase } from './directory';
-import type { OrgId } from './ids';
+import type { OrgId, UserId } from './ids';
 
 export type ConversationKind = 'direct' | 'case';
 
@@ -16,7 +16,9 @@ export type PolicyRefusal =
 	| { reason: 'case-not-visible'; caseNumber: string }
 	| { reason: 'person-not-allowed'; person: Person }
 	| { reason: 'person-disabled'; person: Person }
-	| { reason: 'not-a-member' };
+	| { reason: 'not-a-member' }
+	| { reason: 'remove-not-allowed'; person: Pick<Person, 'id' | 'name'> }
+	| { reason: 'last-member' };
 
 /** Which service cases a person may see and link: engineers every case, customers their organisation's. */
 export function canSeeCase(actor: Person, serviceCase: ServiceCase): boolean {
@@ -76,6 +78,35 @@ function checkMembers(actor: Person, scope: ConversationScope, people: readonly 
 	return null;
 }
 
+/**
+ * Whether `actor` may take `target` out of a conversation `actor` is a member of. Why these rules: anyone may leave
+ * (nobody is kept in a conversation against their will); a GFMS engineer runs the service case and answers for who
+ * sees it, so they may remove anyone, as they may add people; a customer may add people but not push others out,
+ * or a customer could lock the engineer (or a colleague) out of their own case. Needs the actor to be a member.
+ */
+export function mayRemove(actor: Pick<Person, 'id' | 'org'>, actorIsMember: boolean, target: UserId): boolean {
+	return actorIsMember && (target === actor.id || isEngineer(actor));
+}
+
+/**
+ * Checks a removal from a conversation whose current members are `members`: each removed person by `mayRemove`,
+ * and at least one member must stay (a conversation nobody can read would be lost to everyone, files and all).
+ * People who are not members are ignored: removing them again changes nothing.
+ */
+export function checkRemoveMembers(
+	actor: Pick<Person, 'id' | 'org'>,
+	members: readonly UserId[],
+	removed: readonly Pick<Person, 'id' | 'name'>[]
+): PolicyRefusal | null {
+	const actorIsMember = members.includes(actor.id);
+	if (!actorIsMember) return { reason: 'not-a-member' };
+	const leaving = removed.filter((p) => members.includes(p.id));
+	for (const person of leaving) if (!mayRemove(actor, actorIsMember, person.id)) return { reason: 'remove-not-allowed', person };
+	const ids = new Set(leaving.map((p) => p.id));
+	if (members.every((m) => ids.has(m))) return { reason: 'last-member' };
+	return null;
+}
+
 /** The people `actor` may pick in the New conversation dialog for this scope (not themselves). */
 export function selectablePeople(actor: Person, scope: ConversationScope, everyone: readonly Person[]) {
 	return everyone.filter((p) => p.id !== actor.id && mayInclude(actor, scope, p));
@@ -92,6 +123,10 @@ export function describeRefusal(r: PolicyRefusal): string {
 		case 'person-disabled':
 			return `${r.person.name}'s account is disabled.`;
 		case 'not-a-member':
-			return 'Only members of a conversation can add people to it.';
+			return 'Only members of a conversation can change who is in it.';
+		case 'remove-not-allowed':
+			return `You cannot remove ${r.person.name}: a customer may only leave a conversation; a GFMS engineer may remove others.`;
+		case 'last-member':
+			return 'A conversation keeps at least one member: it cannot lose its last one.';
 	}
 }
