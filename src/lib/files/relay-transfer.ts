@@ -1,11 +1,15 @@
 // Files through the relay (sync-server/api-files.ts): upload resumes from the chunks the relay already has, and a
-// download verifies every chunk and the whole file before anyone sees it. Peer-to-peer transfer comes later.
+// download verifies every chunk and the whole file before anyone sees it. The fetcher (file-fetch.ts) is the
+// device-first way to download; downloadFromRelay stays for the whiteboard's picture import.
 import { chunkCount, chunkRange, type ChunkManifest } from '$lib/model/file-manifest';
+import type { BlobStore } from './blob-store';
 import { blobSource } from './chunking';
 import { sha256Hex } from './hash';
 import { buildManifest } from './manifest';
 
 export class TransferError extends Error {}
+/** The relay could not be reached at all (offline, or it is down): worth trying again later, as it is. */
+export class RelayUnreachable extends TransferError {}
 
 export interface Progress {
 	done: number;
@@ -19,8 +23,9 @@ export function relayClient(token: string, conversationId: string, sha256: strin
 		let response: Response;
 		try {
 			response = await fetch(`${base}${path}`, { ...init, cache: 'no-store', headers: { authorization: `Bearer ${token}`, ...init.headers } });
-		} catch {
-			throw new TransferError('The Caseroom server cannot be reached. The file is kept here; try again when online.');
+		} catch (err) {
+			if (init.signal?.aborted) throw err;
+			throw new RelayUnreachable('The Caseroom server cannot be reached. The file is kept here; try again when online.');
 		}
 		if (!response.ok && response.status !== 404) {
 			const body = (await response.json().catch(() => null)) as { error?: string } | null;
@@ -32,13 +37,41 @@ export function relayClient(token: string, conversationId: string, sha256: strin
 
 /** Sends the file's chunks the relay does not have yet; returns its manifest. */
 export async function uploadToRelay(token: string, conversationId: string, file: Blob, onProgress?: (p: Progress) => void): Promise<ChunkManifest> {
-	const source = blobSource(file);
-	const manifest = await buildManifest(source);
+	const manifest = await buildManifest(blobSource(file));
+	await sendChunks(token, conversationId, manifest, (_, start, end) => file.slice(start, end).arrayBuffer().then((b) => new Uint8Array(b)), onProgress);
+	return manifest;
+}
+
+/** Sends a file kept in this device's blob store, resuming from the chunks the relay already has. */
+export async function uploadStored(
+	token: string,
+	conversationId: string,
+	store: BlobStore,
+	manifest: ChunkManifest,
+	onProgress?: (p: Progress) => void,
+	signal?: AbortSignal
+): Promise<void> {
+	const read = async (index: number) => {
+		const bytes = await store.getChunk(manifest.sha256, index);
+		if (!bytes) throw new TransferError(`Part ${index} of this file is no longer on this device.`);
+		return bytes;
+	};
+	await sendChunks(token, conversationId, manifest, read, onProgress, signal);
+}
+
+async function sendChunks(
+	token: string,
+	conversationId: string,
+	manifest: ChunkManifest,
+	read: (index: number, start: number, end: number) => Promise<Uint8Array>,
+	onProgress?: (p: Progress) => void,
+	signal?: AbortSignal
+): Promise<void> {
 	const call = relayClient(token, conversationId, manifest.sha256);
-	let status = await call('/manifest');
+	let status = await call('/manifest', { signal });
 	if (status.status === 404) {
-		await call('/manifest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(manifest) });
-		status = await call('/manifest');
+		await call('/manifest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(manifest), signal });
+		status = await call('/manifest', { signal });
 	}
 	const { present } = (await status.json()) as { present: number[] };
 	const have = new Set(present);
@@ -47,12 +80,11 @@ export async function uploadToRelay(token: string, conversationId: string, file:
 	for (let index = 0; index < total; index++) {
 		if (have.has(index)) continue;
 		const { start, end } = chunkRange(index, manifest.size, manifest.chunkSize);
-		const bytes = new Uint8Array(await file.slice(start, end).arrayBuffer());
-		await call(`/chunks/${index}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+		const bytes = await read(index, start, end);
+		await call(`/chunks/${index}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes as Uint8Array<ArrayBuffer>, signal });
 		have.add(index);
 		onProgress?.({ done: have.size, total });
 	}
-	return manifest;
 }
 
 /** Fetches and checks every chunk and the whole file; the bytes are exactly what the uploader shared. */
