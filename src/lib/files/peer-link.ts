@@ -6,9 +6,8 @@
 // quarter of the throughput here.
 import type { DataConnection, Peer, PeerError } from 'peerjs';
 import type { Sha256Hex } from '$lib/model/file-manifest';
-import type { BlobStore } from './blob-store';
 import { dataChannelFrames } from './peer-channel';
-import { serveFiles } from './peer-serve';
+import { serveFiles, type ChunkReader } from './peer-serve';
 import { PeerRequester } from './peer-source';
 import { userOfCallPeer } from '$lib/call/call-roster';
 
@@ -17,7 +16,7 @@ export interface PeerLinkOptions {
 	peerId: string;
 	token: string;
 	iceServers(): Promise<RTCIceServer[]>;
-	store(): Promise<BlobStore>;
+	store(): Promise<ChunkReader>;
 	/**
 	 * This device's view of a conversation: its members and its files, or null when the device does not know it.
 	 * Asked for every request, so a file removed from the conversation stops being served at once.
