@@ -1,12 +1,13 @@
 // The signed-in person's conversations as reactive state: what the relay registered (cached for offline shifts),
 // each conversation's document from the local Repo, unread counts, and the operations the frames call.
 import type { DocHandle, DocumentId } from '@automerge/automerge-repo/slim';
-import { addMembers, attachFile, isConversationDoc, newConversation, postMessage, type Actor } from '$lib/model/conversation';
+import { addMembers, attachFile, isConversationDoc, newConversation, postMessage, removeMembers, type Actor } from '$lib/model/conversation';
 import type { CaseRef, ConversationDoc, FileMeta } from '$lib/model/conversation-schema';
 import type { DirectoryView, Person, PublicUser, RegisteredConversation, ServiceCase } from '$lib/model/directory';
 import type { ConversationKind } from '$lib/model/policy';
 import type { ClientRepo } from '$lib/sync/client-repo';
 import { conversationEntry, type ConversationEntry, type ReadCounts } from './conversation-list';
+import { loadGone, saveGone, updateGone, type Gone } from './gone-conversations';
 import { newMessageId } from './ids';
 import { loadCache, saveCache } from './local-cache';
 import { loadReadCounts, saveReadCounts } from './read-marks';
@@ -34,6 +35,8 @@ export class ConversationStore {
 	readCounts = $state.raw<ReadCounts>({});
 	/** Why the relay refused to register a conversation created on this device, by document id. */
 	refused = $state.raw<Readonly<Record<string, string>>>({});
+	/** Conversations this person was removed from or left: out of the list, and said so when opened. */
+	gone = $state.raw<Gone>({});
 	/** Something this device could not keep (a full localStorage); shown until the next success. */
 	storageProblem = $state(false);
 
@@ -56,6 +59,7 @@ export class ConversationStore {
 		this.pending = cache.pending;
 		this.pendingDocuments = cache.pendingDocuments;
 		this.readCounts = loadReadCounts(me.id);
+		this.gone = loadGone(me.id);
 	}
 
 	/** Opens every known conversation from storage and keeps the list fresh while online; returns the stop function. */
@@ -162,6 +166,31 @@ export class ConversationStore {
 		);
 	}
 
+	/** Removes people through the relay (it checks the policy), then says so in the conversation. Needs the network. */
+	async removePeople(id: string, people: Actor[]): Promise<void> {
+		const handle = this.#handles.get(id);
+		if (!handle || people.length === 0) return;
+		const result = await this.#api.removeMembers(id, people.map((p) => p.id));
+		if ('left' in result) return this.#markGone(id, 'left');
+		this.#upsertRegistered(result);
+		handle.change((doc) => removeMembers(doc, people.map((p) => p.id), { id: newMessageId(), author: this.me.id, at: Date.now() }));
+	}
+
+	/**
+	 * Leaves a conversation. "X left" is written, and has reached the relay, before the relay takes this person out:
+	 * afterwards nothing they write reaches anyone.
+	 */
+	async leave(id: string): Promise<void> {
+		const handle = this.#handles.get(id);
+		if (!handle) return;
+		const unreachable = () => new RelayApiError('unreachable', 'The Caseroom server cannot be reached.');
+		if (this.#client.connection.current.status !== 'online') throw unreachable();
+		handle.change((doc) => removeMembers(doc, [this.me.id], { id: newMessageId(), author: this.me.id, at: Date.now() }));
+		if (!(await this.#client.delivery.whenDelivered(handle, 10_000))) throw unreachable();
+		await this.#api.removeMembers(id, [this.me.id]);
+		this.#markGone(id, 'left');
+	}
+
 	/** Lets the conversation's members read a new document (a whiteboard); registered now or when the relay is reachable. */
 	attachDocument(attachment: Attachment): void {
 		this.pendingDocuments = [...this.pendingDocuments, attachment];
@@ -190,6 +219,7 @@ export class ConversationStore {
 			await this.#registerPending();
 			const [directory, registered] = await Promise.all([this.#api.directory(), this.#api.conversations()]);
 			this.directory = directory;
+			this.#setGone(updateGone(this.gone, this.registered, registered));
 			this.registered = registered;
 			this.#saveCache();
 			for (const id of this.#knownIds()) if (this.availability[id] !== 'ready') void this.open(id);
@@ -227,8 +257,19 @@ export class ConversationStore {
 		this.registered = [...this.registered.filter((c) => c.id !== conversation.id), conversation];
 	}
 
+	#markGone(id: string, reason: 'removed' | 'left') {
+		this.#setGone({ ...this.gone, [id]: reason });
+		this.registered = this.registered.filter((c) => c.id !== id);
+		this.#saveCache();
+	}
+
+	#setGone(gone: Gone) {
+		this.gone = gone;
+		if (!saveGone(this.me.id, gone)) this.storageProblem = true;
+	}
+
 	#knownIds(): string[] {
-		return [...new Set([...this.registered.map((c) => c.id), ...this.pending.map((p) => p.documentId)])];
+		return [...new Set([...this.registered.map((c) => c.id), ...this.pending.map((p) => p.documentId)])].filter((id) => !(id in this.gone));
 	}
 
 	#track(handle: DocHandle<ConversationDoc>) {
@@ -251,6 +292,7 @@ export class ConversationStore {
 	#entries(): ConversationEntry[] {
 		const entries: ConversationEntry[] = [];
 		for (const [id, doc] of this.docs) {
+			if (id in this.gone) continue;
 			const readCount = this.readCounts[id] ?? 0;
 			let cached = this.#entryCache.get(doc);
 			if (!cached || cached.readCount !== readCount) {

@@ -17,10 +17,11 @@ export interface PeerFilesOptions {
 	me: { id: UserId; token: string };
 	/** The conversations this device has open (ConversationStore). */
 	conversations: { handle(id: string): DocHandle<ConversationDoc> | undefined; docs: ReadonlyMap<string, ConversationDoc> };
+	/** This device's blob store (opened once, on first use). */
 	store(): Promise<BlobStore>;
 	iceServers(): Promise<RTCIceServer[]>;
-	/** Display names for labels ("Petr Novák"). */
-	nameOf?(userId: UserId): string;
+	/** How many online devices of others hold each whole file now (FileAvailability.setPeers). */
+	onPeers?(file: Sha256Hex, devices: number): void;
 	server?: { host: string; port: number; secure: boolean };
 }
 
@@ -44,11 +45,16 @@ class ConversationPeers {
 			if (!signal) return;
 			if (signal.kind === 'who-has') return void this.announce(true);
 			this.holders = applyHave(pruneHolders(this.holders, Date.now()), signal, senderId, Date.now());
+			this.#report();
 			for (const wake of this.#heard) wake();
 		});
 		handle.on('change', () => void this.announce(false));
 		this.#timer = setInterval(() => {
-			this.holders = pruneHolders(this.holders, Date.now());
+			const pruned = pruneHolders(this.holders, Date.now());
+			if (pruned !== this.holders) {
+				this.holders = pruned;
+				this.#report();
+			}
 			void this.announce(true);
 		}, HEARTBEAT_MS);
 		handle.broadcast(whoHas());
@@ -66,6 +72,10 @@ class ConversationPeers {
 		await this.#owner.link.open();
 		this.#lastSaid = said;
 		this.#handle.broadcast(have(this.#owner.link.peerId, held.files, held.partial));
+	}
+
+	#report(): void {
+		for (const file of Object.keys(this.#handle.doc()?.files ?? {})) this.#owner.report(file, completeCopies(this.holders, file, this.#owner.link.peerId));
 	}
 
 	/** Asks who holds files and waits a moment for the first answer. */
@@ -89,6 +99,7 @@ export class PeerFiles {
 	readonly #conversations = new Map<string, ConversationPeers>();
 	/** Files known to be whole on this device (they stay whole until deleted). */
 	readonly #whole = new Set<Sha256Hex>();
+	#store: Promise<BlobStore> | null = null;
 
 	constructor(options: PeerFilesOptions) {
 		this.#o = options;
@@ -96,7 +107,7 @@ export class PeerFiles {
 			peerId: `${options.me.id}-${randomHex(8)}`,
 			token: options.me.token,
 			iceServers: options.iceServers,
-			store: options.store,
+			store: () => this.#blobs(),
 			server: options.server,
 			conversation: (id) => {
 				const doc = options.conversations.docs.get(id);
@@ -115,6 +126,19 @@ export class PeerFiles {
 		return peers;
 	}
 
+	#blobs(): Promise<BlobStore> {
+		this.#store ??= this.#o.store().catch((err: unknown) => {
+			this.#store = null;
+			throw err;
+		});
+		return this.#store;
+	}
+
+	/** For ConversationPeers: how many others' online devices hold the whole file. */
+	report(file: Sha256Hex, devices: number): void {
+		this.#o.onPeers?.(file, devices);
+	}
+
 	/** What this device now holds changed (an upload or a fetch finished): tell the conversation's members. */
 	changed(conversationId: string): void {
 		void this.watch(conversationId)?.announce(false);
@@ -122,7 +146,7 @@ export class PeerFiles {
 
 	/** Of these files, the ones whole on this device and the ones partly here. */
 	async held(files: Sha256Hex[]): Promise<{ files: Sha256Hex[]; partial: Sha256Hex[] }> {
-		const store = await this.#o.store();
+		const store = await this.#blobs();
 		const whole: Sha256Hex[] = [];
 		const partial: Sha256Hex[] = [];
 		for (const file of files) {
@@ -151,7 +175,9 @@ export class PeerFiles {
 			holders.map(async (holder) => {
 				try {
 					const requester = await this.link.requester(holder.peer, conversationId);
-					return peerChunkSource(requester, manifest, this.#o.nameOf?.(holder.user) ?? holder.user);
+					// The fetcher tells sources apart by label: one person may have two devices online.
+					const name = this.#o.conversations.docs.get(conversationId)?.members[holder.user]?.name ?? holder.user;
+					return peerChunkSource(requester, manifest, `${name} (${holder.peer.slice(-4)})`);
 				} catch {
 					return null; // unreachable now: the relay or another device will do
 				}
