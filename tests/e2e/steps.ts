@@ -22,3 +22,13 @@ export async function createCaseChat(page: Page, title: string, people: string[]
 	await page.waitForURL(/\/conferencing\/[1-9A-HJ-NP-Za-km-z]+$/);
 	return new URL(page.url()).pathname;
 }
+
+/** Frame 2's message log. */
+export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+/** Sends a message with the Message field and waits until it has reached the relay. */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+	await page.getByRole('textbox', { name: 'Message' }).fill(text);
+	await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+	await messageLog(page).getByRole('article').filter({ hasText: text }).getByText('Reached the relay').waitFor();
+}

@@ -3,7 +3,7 @@
 import { randomHex } from '$lib/hex';
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { newMessageId } from '$lib/conferencing/ids';
-import { recordCallEnded, recordCallStarted } from '$lib/model/conversation';
+import { isMember, recordCallEnded, recordCallStarted } from '$lib/model/conversation';
 import type { ConversationDoc } from '$lib/model/conversation-schema';
 import { asMessageId, type UserId } from '$lib/model/ids';
 import { CallMesh, type SignallingState } from './call-mesh';
@@ -118,7 +118,10 @@ export class CallSession {
 			token: this.me.token,
 			iceServers: await ice,
 			localStream: this.#sendStream,
-			accepts: (peer) => this.watch.roster.has(peer) || userOfCallPeer(peer) in (this.handle.doc()?.members ?? {}),
+			accepts: (peer) => {
+				const doc = this.handle.doc();
+				return this.watch.roster.has(peer) || (doc !== undefined && isMember(doc, userOfCallPeer(peer)));
+			},
 			onRemoteStream: (peer, stream) => (this.#streams = new Map(this.#streams).set(peer, stream)),
 			onRemoteGone: (peer) => this.#forgetRemote(peer),
 			onSignalling: (state) => (this.signalling = state)

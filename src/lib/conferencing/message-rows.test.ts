@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMembers, newConversation, postMessage } from '$lib/model/conversation';
+import { addMembers, newConversation, postMessage, removeMembers } from '$lib/model/conversation';
 import { asMessageId, asUserId } from '$lib/model/ids';
 import { describeEvent, messageRows, previewText } from './message-rows';
 
@@ -32,6 +32,12 @@ describe('message rows', () => {
 	it('says what system messages mean, with names from the members', () => {
 		expect(describeEvent(doc.messages[4]!, doc)).toEqual({ key: 'event.membersAdded', params: { author: 'Petr Novák', names: 'Anna Horáková' } });
 		expect(describeEvent(doc.messages[1]!, doc)).toBeNull();
+		const later = structuredClone(doc);
+		removeMembers(later, [anna.id], { id: asMessageId('m5'), author: petr.id, at: 32 * H });
+		expect(describeEvent(later.messages[5]!, later)).toEqual({ key: 'event.membersRemoved', params: { author: 'Petr Novák', names: 'Anna Horáková' } });
+		addMembers(later, [anna], { id: asMessageId('m6'), author: petr.id, at: 33 * H });
+		removeMembers(later, [anna.id], { id: asMessageId('m7'), author: anna.id, at: 34 * H });
+		expect(describeEvent(later.messages[7]!, later)).toEqual({ key: 'event.left', params: { author: 'Anna Horáková' } });
 		expect(previewText(doc.messages[3]!, doc)).toEqual({ key: 'list.preview', params: { author: 'Petr Novák', text: 'next day' } });
 	});
 });

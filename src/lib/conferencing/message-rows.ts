@@ -47,6 +47,10 @@ export function describeEvent(message: Message, doc: Pick<ConversationDoc, 'memb
 			return null;
 		case 'system':
 			if (message.event.type === 'created') return { key: 'event.created', params: { author } };
+			if (message.event.type === 'members-removed') {
+				const left = message.event.members.length === 1 && message.event.members[0] === message.author;
+				return left ? { key: 'event.left', params: { author } } : { key: 'event.membersRemoved', params: { author, names: message.event.members.map(name).join(', ') } };
+			}
 			return { key: 'event.membersAdded', params: { author, names: message.event.members.map(name).join(', ') } };
 		case 'whiteboard':
 			return { key: 'event.whiteboard', params: { author, title: doc.whiteboards[message.documentId]?.title ?? '' } };

@@ -29,6 +29,8 @@ export interface RelayApi {
 	conversations(): Promise<RegisteredConversation[]>;
 	register(registration: Registration): Promise<RegisteredConversation>;
 	addMembers(conversationId: string, people: UserId[]): Promise<RegisteredConversation>;
+	/** The conversation as it is now, or `{ left: true }` when the caller removed themself. */
+	removeMembers(conversationId: string, people: UserId[]): Promise<RegisteredConversation | { left: true }>;
 	/** A document whose readers are the conversation's members (a whiteboard). */
 	attachDocument(attachment: Attachment): Promise<RegisteredConversation>;
 }
@@ -65,6 +67,7 @@ export function createRelayApi(token: string, fetchFn: typeof fetch = (...args) 
 		conversations: () => call('/api/conversations'),
 		register: (r) => call('/api/conversations', r),
 		addMembers: (id, people) => call(`/api/conversations/${encodeURIComponent(id)}/members`, { add: people }),
+		removeMembers: (id, people) => call(`/api/conversations/${encodeURIComponent(id)}/members/remove`, { remove: people }),
 		attachDocument: (a) => call(`/api/conversations/${encodeURIComponent(a.conversationId)}/documents`, { documentId: a.documentId, kind: a.kind })
 	};
 }

@@ -16,6 +16,9 @@ export interface MemberEntry {
 	name: string;
 	addedBy: UserId;
 	addedAt: number;
+	/** Set when the person was removed or left: the entry stays so their earlier messages keep their name. */
+	removedBy?: UserId;
+	removedAt?: number;
 }
 
 export interface WhiteboardRef {
@@ -46,7 +49,9 @@ interface MessageBase {
 
 export type SystemEvent =
 	| { type: 'created' }
-	| { type: 'members-added'; members: UserId[] };
+	| { type: 'members-added'; members: UserId[] }
+	/** The author removed these people; the author alone means they left. */
+	| { type: 'members-removed'; members: UserId[] };
 
 export type Message =
 	| (MessageBase & { kind: 'text'; text: string })

@@ -8,9 +8,11 @@ import {
 	isMember,
 	lastMessage,
 	mediaSummary,
+	memberIds,
 	messagesInTimeOrder,
 	newConversation,
 	postMessage,
+	removeMembers,
 	upgradeConversation
 } from './conversation';
 import type { ConversationDoc } from './conversation-schema';
@@ -61,6 +63,26 @@ describe('conversation document', () => {
 		const before = doc.messages.length;
 		doc = A.change(doc, (d) => void addMembers(d, [tomas], { id: mid(), author: petr.id, at: 3001 }));
 		expect(doc.messages.length).toBe(before);
+	});
+
+	it('removes members, keeps their names for what they wrote, and lets them be added again', () => {
+		let doc = caseChat();
+		doc = A.change(doc, (d) => void addMembers(d, [tomas], { id: mid(), author: petr.id, at: 3000 }));
+		doc = A.change(doc, (d) => void removeMembers(d, [anna.id, asUserId('nobody')], { id: mid(), author: petr.id, at: 3100 }));
+		expect(isMember(doc, anna.id)).toBe(false);
+		expect(memberIds(doc).sort()).toEqual(['petr', 'tomas']);
+		expect(doc.members[anna.id]).toMatchObject({ name: 'Anna Horáková', removedBy: 'petr', removedAt: 3100 });
+		expect(lastMessage(doc)).toMatchObject({ kind: 'system', author: 'petr', event: { type: 'members-removed', members: ['anna'] } });
+		// Removing again, or someone never in it, says nothing.
+		const before = doc.messages.length;
+		doc = A.change(doc, (d) => void removeMembers(d, [anna.id], { id: mid(), author: petr.id, at: 3200 }));
+		expect(doc.messages.length).toBe(before);
+		// Tomas leaves: the author alone.
+		doc = A.change(doc, (d) => void removeMembers(d, [tomas.id], { id: mid(), author: tomas.id, at: 3300 }));
+		expect(lastMessage(doc)).toMatchObject({ author: 'tomas', event: { type: 'members-removed', members: ['tomas'] } });
+		doc = A.change(doc, (d) => void addMembers(d, [anna], { id: mid(), author: petr.id, at: 3400 }));
+		expect(isMember(doc, anna.id)).toBe(true);
+		expect(doc.members[anna.id]!.removedAt).toBeUndefined();
 	});
 
 	it('references whiteboards and files and summarises the media', () => {

@@ -74,12 +74,27 @@ export function addMembers(
 	added: readonly Actor[],
 	by: { id: MessageId; author: UserId; at: number }
 ): UserId[] {
-	const fresh = added.filter((p) => !(p.id in doc.members));
+	const fresh = added.filter((p) => !isMember(doc, p.id));
 	if (fresh.length === 0) return [];
 	for (const p of fresh) doc.members[p.id] = { name: p.name, addedBy: by.author, addedAt: by.at };
 	const ids = fresh.map((p) => p.id);
 	doc.messages.push({ id: by.id, author: by.author, at: by.at, kind: 'system', event: { type: 'members-added', members: ids } });
 	return ids;
+}
+
+/**
+ * Marks people as removed (or the author as having left) and says so in the conversation. Their entries stay, so
+ * what they wrote keeps their name; people not in the conversation are skipped.
+ */
+export function removeMembers(doc: ConversationDoc, removed: readonly UserId[], by: { id: MessageId; author: UserId; at: number }): UserId[] {
+	const gone = [...new Set(removed)].filter((id) => isMember(doc, id));
+	if (gone.length === 0) return [];
+	for (const id of gone) {
+		doc.members[id]!.removedBy = by.author;
+		doc.members[id]!.removedAt = by.at;
+	}
+	doc.messages.push({ id: by.id, author: by.author, at: by.at, kind: 'system', event: { type: 'members-removed', members: gone } });
+	return gone;
 }
 
 export function attachWhiteboard(doc: ConversationDoc, ref: WhiteboardRef, messageId: MessageId) {
@@ -123,9 +138,10 @@ export function recordCallEnded(
 
 // Selectors
 
-export const memberIds = (doc: ConversationDoc) => Object.keys(doc.members) as UserId[];
+/** The current members (the display copy): people removed or gone are not among them. */
+export const memberIds = (doc: ConversationDoc) => (Object.keys(doc.members) as UserId[]).filter((id) => isMember(doc, id));
 
-export const isMember = (doc: ConversationDoc, userId: UserId) => userId in doc.members;
+export const isMember = (doc: ConversationDoc, userId: UserId) => userId in doc.members && doc.members[userId]!.removedAt === undefined;
 
 export function lastMessage(doc: ConversationDoc): Message | undefined {
 	return doc.messages[doc.messages.length - 1];

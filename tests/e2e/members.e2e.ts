@@ -1,0 +1,52 @@
+// Removing a member through the UI: Petr (GFMS) removes Anna (the customer) in Details. Both apps say so, Anna's
+// drops the conversation from her list, and what Petr writes afterwards never reaches her, not even after a reload.
+// A customer is offered only Leave conversation, never Remove for someone else.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, useAppAndBrowser } from './harness';
+import { createCaseChat, messageLog, sendMessage, signedInPage } from './steps';
+
+const running = useAppAndBrowser();
+const pages: Page[] = [];
+afterAll(async () => {
+	await Promise.all(pages.map((p) => p.context().close()));
+});
+
+describe('removing a member from a conversation', () => {
+	it('takes Anna out at once: her app tells her, drops the conversation, and gets nothing Petr writes later', async () => {
+		const petr = await signedInPage(running.browser, running.app.url, 'petr');
+		pages.push(petr);
+		const path = await createCaseChat(petr, 'Spindle vibration check', ['Anna Horáková']);
+		await sendMessage(petr, 'Anna, please send the vibration log.');
+
+		const anna = await signedInPage(running.browser, running.app.url, 'anna');
+		pages.push(anna);
+		await anna.getByRole('link', { name: /Spindle vibration check/ }).click();
+		await messageLog(anna).getByText('please send the vibration log').waitFor();
+		// The customer may leave, but not remove the engineer.
+		const annaDetails = anna.getByRole('region', { name: 'Details' });
+		await annaDetails.getByRole('button', { name: 'Leave conversation' }).waitFor();
+		await expect(annaDetails.getByRole('button', { name: 'Remove Petr Novák' }).count()).resolves.toBe(0);
+
+		const details = petr.getByRole('region', { name: 'Details' });
+		await details.getByRole('button', { name: 'Remove Anna Horáková' }).click();
+		await messageLog(petr).getByText('Petr Novák removed Anna Horáková').waitFor();
+		await expect(details.getByRole('list', { name: 'Members' }).getByText('Anna Horáková').count()).resolves.toBe(0);
+		await screenshot(petr, 'members-removed-tablet');
+
+		// Anna's app learns it from the relay's list of her conversations (refreshed every 10 s and on focus).
+		await anna.getByRole('alert').getByText('You were removed from this conversation.').waitFor({ timeout: 25_000 });
+		await expect(anna.getByRole('link', { name: /Spindle vibration check/ }).count()).resolves.toBe(0);
+		await screenshot(anna, 'members-you-were-removed-tablet');
+
+		await sendMessage(petr, 'Internal: the spindle bearing order is confirmed.');
+		await anna.waitForTimeout(2000);
+		await expect(anna.getByText('spindle bearing order').count()).resolves.toBe(0);
+		// Not after a reload either: her device keeps what she had, the relay sends her nothing new.
+		await anna.goto(`${running.app.url}${path}`);
+		await anna.getByRole('alert').getByText('You were removed from this conversation.').waitFor({ timeout: 15_000 });
+		await anna.waitForTimeout(1000);
+		await expect(anna.getByText('spindle bearing order').count()).resolves.toBe(0);
+		await expect(anna.getByRole('link', { name: /Spindle vibration check/ }).count()).resolves.toBe(0);
+	});
+});
