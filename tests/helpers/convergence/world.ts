@@ -11,6 +11,7 @@ import { WebSocket } from 'ws';
 import { newConversation, postMessage } from '../../../src/lib/model/conversation.ts';
 import type { ConversationDoc } from '../../../src/lib/model/conversation-schema.ts';
 import { asCaseId, asMessageId, asUserId, type UserId } from '../../../src/lib/model/ids.ts';
+import type { BackoffOptions } from '../../../src/lib/sync/backoff.ts';
 import { createClientRepo, type ClientRepo } from '../../../src/lib/sync/client-repo.ts';
 import { newWhiteboard } from '../../../src/lib/whiteboard/board.ts';
 import type { WhiteboardDoc } from '../../../src/lib/whiteboard/schema.ts';
@@ -51,7 +52,9 @@ export class World {
 
 	constructor(
 		private readonly seed: number,
-		private readonly profile: FaultProfile = {}
+		private readonly profile: FaultProfile = {},
+		/** The test's quick retries by default; the soak's real-network phases pass the app's DEFAULT_BACKOFF. */
+		private readonly backoff: BackoffOptions = FAST_BACKOFF
 	) {}
 
 	get wsSync(): string {
@@ -59,7 +62,7 @@ export class World {
 	}
 
 	/** Starts the relay, registers the conversation and the board, and brings every client online with both. */
-	async start(count = PEOPLE.length): Promise<void> {
+	async start(count: number = PEOPLE.length): Promise<void> {
 		await this.startRelay();
 		const tokens = new Map<string, string>();
 		for (const person of PEOPLE) if (!tokens.has(person.id)) tokens.set(person.id, (await login(this.relay.url, person.id)).token);
@@ -87,9 +90,9 @@ export class World {
 	}
 
 	/** Posts through the model function the app uses; returns the message id and the heads right after it. */
-	post(c: WorldClient, text: string) {
+	post(c: WorldClient, text: string, at = Date.now()) {
 		const id = asMessageId(`m-${this.seed}-${++this.#seedCounter}-${c.user}`);
-		c.conversation.change((doc) => postMessage(doc, { id, author: c.user, at: Date.now(), text }));
+		c.conversation.change((doc) => postMessage(doc, { id, author: c.user, at, text }));
 		return { id: id as string, heads: c.conversation.heads() };
 	}
 
@@ -121,6 +124,11 @@ export class World {
 		}
 	}
 
+	/** The ids of the messages this client holds. */
+	messageIds(c: WorldClient): Set<string> {
+		return new Set<string>(c.conversation.isReady() ? c.conversation.doc().messages.map((m) => m.id) : []);
+	}
+
 	async close(): Promise<void> {
 		for (const c of this.clients) {
 			await c.repo.shutdown().catch(() => {});
@@ -138,7 +146,7 @@ export class World {
 			userId: user,
 			storage: new NodeFSStorageAdapter(storageDir),
 			webSocket: WebSocket,
-			backoff: FAST_BACKOFF
+			backoff: this.backoff
 		});
 	}
 
