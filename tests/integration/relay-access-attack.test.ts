@@ -120,9 +120,9 @@ afterAll(async () => {
 	await relay?.close();
 	// The relay restarted on the same DATA_DIR no longer owns it.
 	if (relay) rmSync(relay.dataDir, { recursive: true, force: true });
-	const rows = [...tally].map(([kind, c]) => `  ${kind.padEnd(28)} ${String(c.attempts).padStart(6)} ${String(c.refused).padStart(8)} ${String(c.leaked).padStart(7)}`);
+	const rows = [...tally].map(([kind, c]) => `  ${kind.padEnd(40)} ${String(c.attempts).padStart(6)} ${String(c.refused).padStart(8)} ${String(c.leaked).padStart(7)}`);
 	const total = [...tally.values()].reduce((t, c) => ({ attempts: t.attempts + c.attempts, refused: t.refused + c.refused, leaked: t.leaked + c.leaked }), { attempts: 0, refused: 0, leaked: 0 });
-	console.log(`relay-access-attack (seed ${seed}):\n  ${'kind'.padEnd(28)} attempts  refused  leaked\n${rows.join('\n')}\n  ${'total'.padEnd(28)} ${String(total.attempts).padStart(6)} ${String(total.refused).padStart(8)} ${String(total.leaked).padStart(7)}`);
+	console.log(`relay-access-attack (seed ${seed}):\n  ${'kind'.padEnd(40)} attempts  refused  leaked\n${rows.join('\n')}\n  ${'total'.padEnd(40)} ${String(total.attempts).padStart(6)} ${String(total.refused).padStart(8)} ${String(total.leaked).padStart(7)}`);
 });
 
 function filePath(conversation: string, file: string, rest: string) {
