@@ -1,6 +1,6 @@
 // Removing a member through the UI: Petr (GFMS) removes Anna (the customer) in Details. Both apps say so, Anna's
 // drops the conversation from her list, and what Petr writes afterwards never reaches her, not even after a reload.
-// A customer is offered only Leave conversation, never Remove for someone else.
+// A customer is offered only Leave conversation, never Remove for someone else; Tomáš, in Czech, leaves one.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot, useAppAndBrowser } from './harness';
@@ -48,5 +48,29 @@ describe('removing a member from a conversation', () => {
 		await anna.waitForTimeout(1000);
 		await expect(anna.getByText('spindle bearing order').count()).resolves.toBe(0);
 		await expect(anna.getByRole('link', { name: /Spindle vibration check/ }).count()).resolves.toBe(0);
-	});
+	}, 120_000);
+
+	it('lets a customer leave, in Czech: Petr sees "Tomáš Marek left" and Tomáš no longer has the conversation', async () => {
+		const petr = pages[0]!;
+		await createCaseChat(petr, 'Generator alarm follow-up', ['Tomáš Marek']);
+		await sendMessage(petr, 'Tomáš, the alarm log is attached to the case.');
+
+		const tomas = await signedInPage(running.browser, running.app.url, 'tomas');
+		pages.push(tomas);
+		await tomas.getByRole('link', { name: /Generator alarm follow-up/ }).click();
+		await messageLog(tomas).getByText('the alarm log is attached').waitFor();
+		await tomas.getByLabel('Language').selectOption('cs');
+		const details = tomas.getByRole('region', { name: 'Podrobnosti' });
+		await expect(details.getByRole('button', { name: 'Odebrat Petr Novák' }).count()).resolves.toBe(0);
+		tomas.once('dialog', (dialog) => void dialog.accept());
+		await details.getByRole('button', { name: 'Opustit konverzaci' }).click();
+		await tomas.waitForURL(/\/conferencing$/);
+		await expect(tomas.getByRole('link', { name: /Generator alarm follow-up/ }).count()).resolves.toBe(0);
+
+		await messageLog(petr).getByText('Tomáš Marek left').waitFor();
+		await expect(petr.getByRole('region', { name: 'Details' }).getByRole('list', { name: 'Members' }).getByText('Tomáš Marek').count()).resolves.toBe(0);
+		await sendMessage(petr, 'Noted, closing the alarm on our side.');
+		await tomas.waitForTimeout(1500);
+		await expect(tomas.getByText('closing the alarm').count()).resolves.toBe(0);
+	}, 90_000);
 });
