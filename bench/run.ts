@@ -11,6 +11,7 @@ import { appStart } from './app-start.ts';
 import { capacity } from './capacity.ts';
 import { coldStart } from './cold-start.ts';
 import { openConversation } from './open-conversation.ts';
+import { p2p } from './p2p.ts';
 import { syncLatency } from './sync-latency.ts';
 import { whiteboard } from './whiteboard.ts';
 
@@ -20,7 +21,8 @@ const GROUPS: Record<string, BenchGroup> = {
 	open: openConversation,
 	'app-start': appStart,
 	whiteboard,
-	capacity
+	capacity,
+	p2p
 };
 
 const quick = process.env.BENCH_QUICK === '1';

@@ -99,7 +99,10 @@ async function pull(file: string, count: number): Promise<{ ms: number; bytes: n
 	const started = performance.now();
 	await Promise.all(
 		Array.from({ length: s.parallel }, async () => {
-			while (next < count) bytes += (await s.chunk(next++)).byteLength;
+			while (next < count) {
+				const chunk = await s.chunk(next++);
+				bytes += chunk.byteLength;
+			}
 		})
 	);
 	return { ms: performance.now() - started, bytes };
