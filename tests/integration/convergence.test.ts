@@ -12,7 +12,7 @@ describe('convergence under partitions', () => {
 	it(`five clients and a relay killed twice end identical, losing nothing (SEED=${seed})`, { timeout: 90_000 }, async () => {
 		const result = await runConvergence({
 			seed,
-			steps: 120,
+			steps: 100,
 			relayKills: 2,
 			// A little delay and jitter so that changes cross each other on the way, as on a real network.
 			profile: { up: { delayMs: 2, jitterMs: 15 }, down: { delayMs: 2, jitterMs: 15 } },

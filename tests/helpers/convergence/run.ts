@@ -73,7 +73,10 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
 		for (at = 0; at < schedule.length; at++) {
 			const step = schedule[at]!;
 			operations[step.kind] = (operations[step.kind] ?? 0) + 1;
+			const t0 = Date.now();
 			const lost = await play(world, step, written);
+			// CONVERGE_TRACE=1 prints every step as it is played, with its time: for replaying a failure with SEED.
+			if (process.env.CONVERGE_TRACE) log(`step ${at + 1}: ${describeStep(step)} (${Date.now() - t0} ms)`);
 			if (lost.length) {
 				acknowledgedLost += lost.length;
 				throw new Error(`the restarted relay lacks ${lost.length} acknowledged message(s): ${lost.join(', ')}`);

@@ -133,8 +133,10 @@ export class World {
 		for (const c of this.clients) {
 			await c.repo.shutdown().catch(() => {});
 			await c.proxy.close();
-			rmSync(c.storageDir, { recursive: true, force: true });
 		}
+		// automerge-repo saves sync states on a 100 ms throttle that outlives shutdown(): let those land first.
+		await new Promise((r) => setTimeout(r, 500));
+		for (const c of this.clients) rmSync(c.storageDir, { recursive: true, force: true });
 		await this.relay?.kill('SIGKILL');
 		rmSync(this.dataDir, { recursive: true, force: true });
 	}
