@@ -4,6 +4,7 @@
 // for Details.
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { randomHex } from '$lib/hex';
+import { memberIds } from '$lib/model/conversation';
 import type { ChunkManifest, Sha256Hex } from '$lib/model/file-manifest';
 import type { ConversationDoc } from '$lib/model/conversation-schema';
 import type { UserId } from '$lib/model/ids';
@@ -111,7 +112,7 @@ export class PeerFiles {
 			server: options.server,
 			conversation: (id) => {
 				const doc = options.conversations.docs.get(id);
-				return doc ? { members: new Set(Object.keys(doc.members)), files: new Set(Object.keys(doc.files)) } : null;
+				return doc ? { members: new Set<string>(memberIds(doc)), files: new Set(Object.keys(doc.files)) } : null;
 			}
 		});
 	}
