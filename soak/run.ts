@@ -70,6 +70,20 @@ const convergence = {
 	convergeMs: converged.length ? { median: percentile(converged, 50), max: Math.max(...converged) } : null,
 	failures: rounds.filter((r) => !r.ok).map((r) => r.failure)
 };
+// Every fault of the whole soak, by kind.
+const catchUpFaults = (k: 'stalls' | 'resets') => catchUpResult.trials.reduce((n, t) => n + t[k], 0);
+const faultsInjected = {
+	'client disconnects (network gone, new connections refused)': (sumOps.disconnect ?? 0) + bad.cuts,
+	'client reloads from storage': sumOps.reload ?? 0,
+	'relay kill -9 and restart': sumOps['relay-kill'] ?? 0,
+	'connections stalled (open, bytes held)': bad.faults.stalls + catchUpFaults('stalls'),
+	'connections reset': bad.faults.resets + catchUpFaults('resets'),
+	'connections cut': convergence.proxyFaults.cuts + bad.faults.cuts
+};
+const operations = {
+	messages: convergence.messagesWritten + bad.messages.node + bad.messages.browser + catchUpResult.trials.length * catchUpResult.backlog,
+	'whiteboard edits': (sumOps['board-add'] ?? 0) + (sumOps['board-move'] ?? 0) + (sumOps['board-delete'] ?? 0)
+};
 const lost = convergence.lost + bad.lost.node + bad.lost.browser + catchUpResult.lost;
 const failures = [...convergence.failures, bad.failure, catchUpResult.failure].filter(Boolean) as string[];
 const results = {
@@ -81,6 +95,8 @@ const results = {
 	ok: failures.length === 0 && lost === 0,
 	messagesLost: lost,
 	failures,
+	operations,
+	faultsInjected,
 	convergence,
 	badNetwork: bad,
 	catchUp: catchUpResult
@@ -104,6 +120,8 @@ Bad network: ${Math.round(bad.durationMs / 1000)} s, ${bad.nodeClients} Node cli
   converged after the faults stopped: ${bad.convergeMs ?? '—'} ms
 Catch-up: ${catchUpResult.backlog} messages (8-hour backlog) at ${catchUpResult.rttMs} ms RTT, ${catchUpResult.faultShare * 100}% of connections stalled or reset
   ${catchUpResult.trials.length} trials: median ${catchUpResult.medianMs ?? '—'} ms (of which connected ${catchUpResult.medianSyncMs ?? '—'} ms), max ${catchUpResult.maxMs ?? '—'} ms; lost ${catchUpResult.lost}
+Operations: ${Object.entries(operations).map(([k, n]) => `${n} ${k}`).join(', ')}
+Faults injected: ${Object.entries(faultsInjected).map(([k, n]) => `${n} ${k}`).join(', ')}
 Messages lost: ${lost}${failures.length ? `\nFAILURES:\n  ${failures.join('\n  ')}` : ''}
 Written to soak/results.json
 `);
