@@ -12,6 +12,7 @@ import { newMessageId } from './ids';
 import { loadCache, saveCache } from './local-cache';
 import { loadReadCounts, saveReadCounts } from './read-marks';
 import { RelayApiError, type Attachment, type RelayApi, type Registration } from './relay-api';
+import { watchUndelivered } from './watch-undelivered';
 
 /** How often the list asks the relay for conversations others started with this person. */
 const REFRESH_MS = 10_000;
@@ -283,6 +284,9 @@ export class ConversationStore {
 		handle.on('change', update);
 		update();
 		this.#setAvailability(id, 'ready');
+		// How many of my messages only this device holds: what a database the browser clears would take with it.
+		const ledger = this.#client.device?.ledger;
+		if (ledger) watchUndelivered(handle, this.#client.delivery, this.me.id, (ids) => ledger.setUnsent(id, ids.size));
 	}
 
 	#setAvailability(id: string, availability: Availability) {

@@ -1,6 +1,7 @@
 // What this device remembers of the relay's answers, per person, so frame 1 and the New conversation dialog work
 // offline: the directory, the registered conversations, and conversations created here but not registered yet.
 import type { DirectoryView, RegisteredConversation } from '$lib/model/directory';
+import { readLocal, writeLocal } from '$lib/safe-local-storage';
 import type { Attachment, Registration } from './relay-api';
 
 export interface LocalCache {
@@ -15,9 +16,10 @@ export interface LocalCache {
 const keyFor = (userId: string) => `caseroom.cache.${userId}`;
 export const emptyCache = (): LocalCache => ({ directory: null, conversations: [], pending: [], pendingDocuments: [] });
 
-export function loadCache(userId: string, storage: Storage = localStorage): LocalCache {
+/** `storage` undefined: the page's localStorage. */
+export function loadCache(userId: string, storage?: Storage): LocalCache {
 	try {
-		const parsed = JSON.parse(storage.getItem(keyFor(userId)) ?? 'null') as Partial<LocalCache> | null;
+		const parsed = JSON.parse(readLocal(keyFor(userId), storage) ?? 'null') as Partial<LocalCache> | null;
 		if (!parsed || typeof parsed !== 'object') return emptyCache();
 		return {
 			directory: parsed.directory ?? null,
@@ -31,11 +33,6 @@ export function loadCache(userId: string, storage: Storage = localStorage): Loca
 }
 
 /** False when the device's localStorage is full: the caller tells the person. */
-export function saveCache(userId: string, cache: LocalCache, storage: Storage = localStorage): boolean {
-	try {
-		storage.setItem(keyFor(userId), JSON.stringify(cache));
-		return true;
-	} catch {
-		return false;
-	}
+export function saveCache(userId: string, cache: LocalCache, storage?: Storage): boolean {
+	return writeLocal(keyFor(userId), JSON.stringify(cache), storage);
 }

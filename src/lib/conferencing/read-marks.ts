@@ -1,12 +1,14 @@
 // How many messages of each conversation this person has seen on this device: the unread counts of frame 1.
 // Kept in localStorage per person; a count rather than a time, so a wrong tablet clock cannot hide messages.
+import { readLocal, writeLocal } from '$lib/safe-local-storage';
 import type { ReadCounts } from './conversation-list';
 
 const keyFor = (userId: string) => `caseroom.read.${userId}`;
 
-export function loadReadCounts(userId: string, storage: Storage = localStorage): ReadCounts {
+/** `storage` undefined: the page's localStorage. */
+export function loadReadCounts(userId: string, storage?: Storage): ReadCounts {
 	try {
-		const parsed: unknown = JSON.parse(storage.getItem(keyFor(userId)) ?? '{}');
+		const parsed: unknown = JSON.parse(readLocal(keyFor(userId), storage) ?? '{}');
 		if (typeof parsed !== 'object' || parsed === null) return {};
 		return Object.fromEntries(Object.entries(parsed).filter(([, n]) => Number.isSafeInteger(n) && (n as number) >= 0)) as ReadCounts;
 	} catch {
@@ -14,10 +16,7 @@ export function loadReadCounts(userId: string, storage: Storage = localStorage):
 	}
 }
 
-export function saveReadCounts(userId: string, counts: ReadCounts, storage: Storage = localStorage): void {
-	try {
-		storage.setItem(keyFor(userId), JSON.stringify(counts));
-	} catch {
-		// A full localStorage costs only the unread counts, never a message.
-	}
+export function saveReadCounts(userId: string, counts: ReadCounts, storage?: Storage): void {
+	// A full localStorage costs only the unread counts, never a message.
+	writeLocal(keyFor(userId), JSON.stringify(counts), storage);
 }

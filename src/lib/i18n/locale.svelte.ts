@@ -1,4 +1,5 @@
 // The person's language as reactive state: from the browser, switchable, remembered on this device.
+import { readLocal, writeLocal } from '$lib/safe-local-storage';
 import { format, localeFromLanguages, locales, type Locale, type MessageKey } from './messages';
 
 const STORAGE_KEY = 'caseroom.locale';
@@ -8,7 +9,7 @@ class LocaleState {
 
 	constructor() {
 		if (typeof window === 'undefined') return;
-		const saved = localStorage.getItem(STORAGE_KEY);
+		const saved = readLocal(STORAGE_KEY);
 		this.#current = locales.includes(saved as Locale) ? (saved as Locale) : localeFromLanguages(navigator.languages ?? [navigator.language]);
 		document.documentElement.lang = this.#current;
 	}
@@ -19,7 +20,7 @@ class LocaleState {
 
 	set current(locale: Locale) {
 		this.#current = locale;
-		localStorage.setItem(STORAGE_KEY, locale);
+		writeLocal(STORAGE_KEY, locale); // a full device forgets the choice at the next reload, nothing more
 		document.documentElement.lang = locale;
 	}
 

@@ -5,6 +5,7 @@ import { callCs, callEn } from '$lib/call/call-messages';
 import { conferencingCs, conferencingEn } from '$lib/conferencing/conferencing-messages';
 import { whiteboardCs, whiteboardEn } from '$lib/whiteboard/whiteboard-messages';
 import { filesCs, filesEn } from '$lib/files/files-messages';
+import { storageCs, storageEn } from '$lib/sync/storage-messages';
 
 const coreEn = {
 	'app.name': 'Caseroom',
@@ -56,11 +57,11 @@ const coreCs: Record<keyof typeof coreEn, string> = {
 	'conferencing.cacheFull': 'Úložiště zařízení je plné: seznam konverzací nelze uchovat pro práci offline. Uvolněte místo (smažte staré soubory nebo aplikace) a stránku znovu načtěte.'
 };
 
-export const en = { ...coreEn, ...conferencingEn, ...callEn, ...whiteboardEn, ...filesEn } as const;
+export const en = { ...coreEn, ...conferencingEn, ...callEn, ...whiteboardEn, ...filesEn, ...storageEn } as const;
 
 export type MessageKey = keyof typeof en;
 
-export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs, ...callCs, ...whiteboardCs, ...filesCs };
+export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs, ...callCs, ...whiteboardCs, ...filesCs, ...storageCs };
 
 
 export const catalogs = { en, cs } as const;

@@ -1,5 +1,6 @@
 // The signed-in person on this device. Kept in localStorage so a tablet stays signed in across reloads and
 // offline shifts; the token's expiry is the relay's to enforce.
+import { readLocal, removeLocal, writeLocal } from '$lib/safe-local-storage';
 import { isSession, type Session } from './login';
 
 const STORAGE_KEY = 'caseroom.session';
@@ -10,7 +11,7 @@ class SessionState {
 	constructor() {
 		if (typeof window === 'undefined') return;
 		try {
-			const stored: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
+			const stored: unknown = JSON.parse(readLocal(STORAGE_KEY) ?? 'null');
 			this.#session = isSession(stored) ? stored : null;
 		} catch {
 			this.#session = null;
@@ -23,12 +24,13 @@ class SessionState {
 
 	signIn(session: Session) {
 		this.#session = session;
-		localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+		// A full device keeps the sign-in for this page only: the person signs in again after a reload.
+		writeLocal(STORAGE_KEY, JSON.stringify(session));
 	}
 
 	signOut() {
 		this.#session = null;
-		localStorage.removeItem(STORAGE_KEY);
+		removeLocal(STORAGE_KEY);
 	}
 }
 

@@ -6,7 +6,7 @@ import { randomHex } from '../hex';
 import type { BackoffOptions } from './backoff';
 import type { ConnectionState } from './connection-state';
 import { createDelivery, type Delivery } from './delivery';
-import type { DeviceStorage } from './device-storage';
+import type { DeviceStorage } from './device';
 import { createRelayMemory } from './relay-memory';
 import { RelayClientAdapter } from './websocket-client-adapter';
 import type { WebSocketConstructor } from './websocket-like';

@@ -1,7 +1,7 @@
 // What this device's IndexedDB held, remembered outside it (localStorage), so the app can tell when the browser (or
 // the person) cleared the database: which documents it held, and how many of the person's own messages in each had
 // not reached the relay yet — those, and only those, are gone with the database.
-import { readLocal, writeLocal } from '$lib/safe-local-storage';
+import { readLocal, writeLocal, type LocalStore } from '../safe-local-storage';
 
 /** What the last reconcile found missing. */
 export interface Eviction {
@@ -25,11 +25,11 @@ export function findLost(held: HeldDocuments, present: ReadonlySet<string>): Evi
 
 export class DeviceLedger {
 	readonly #key: string;
-	readonly #storage: Storage | null | undefined;
+	readonly #storage: LocalStore | null | undefined;
 	#held: HeldDocuments;
 
 	/** `storage` undefined: the page's localStorage. */
-	constructor(userId: string, storage?: Storage | null) {
+	constructor(userId: string, storage?: LocalStore | null) {
 		this.#key = keyFor(userId);
 		this.#storage = storage;
 		this.#held = parse(readLocal(this.#key, storage));

@@ -1,16 +1,10 @@
 // This person's storage on this device, opened for the Repo: their IndexedDB database behind a guard that survives
 // refused writes, and the ledger (in localStorage) that tells whether the browser cleared the database since the
 // last visit.
-import { DeviceLedger, type Eviction } from './device-ledger';
+import type { DeviceStorage } from './device';
+import { DeviceLedger } from './device-ledger';
 import { GuardedStorage } from './guarded-storage';
 import { IndexedDBStorage } from './indexeddb-storage';
-
-export interface DeviceStorage {
-	readonly storage: GuardedStorage;
-	readonly ledger: DeviceLedger;
-	/** What the browser cleared since the last visit; null when nothing is missing. */
-	readonly eviction: Eviction | null;
-}
 
 /** One database per person, so two people sharing a tablet never see each other's documents. */
 export const databaseNameFor = (userId: string) => `caseroom-${userId}`;

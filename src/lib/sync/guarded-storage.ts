@@ -3,7 +3,7 @@
 // and reported as the device's storage health. Writes for a document wait behind its earlier refused ones, so the
 // disk never holds a later state without an earlier one (a compaction's removals never outrun its snapshot).
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim';
-import { errorText } from '$lib/error-text';
+import { errorText } from '../error-text';
 
 export type StorageHealth =
 	| { status: 'ok' }

@@ -1,0 +1,31 @@
+// Reads no UI state. What the app says about this device's own storage: full, failing, or cleared by the browser.
+export const storageEn = {
+	'storage.full':
+		'This device’s storage is full. New messages still reach the server while you are online, but they are not kept on this device, so do not close Caseroom while offline. Free some space (old photos, files or apps); Caseroom saves again by itself.',
+	'storage.failed':
+		'This device could not save your latest changes ({detail}). They still reach the server while you are online; Caseroom keeps trying to save them here.',
+	'storage.retry': 'Try saving again',
+	'storage.notKept': 'Not kept on this device (storage full): waiting for the relay',
+	'storage.evictedFetching': 'This device’s saved conversations were cleared by the browser. Fetching them again from the server…',
+	'storage.evictedOffline':
+		'This device’s saved conversations were cleared by the browser. They will be fetched again from the server when the network returns.',
+	'storage.evictedDone': 'This device’s saved conversations were cleared by the browser; everything that had reached the server is back.',
+	'storage.unsentLost':
+		'Messages lost: {count}. They had been written on this device but had not reached the server when the browser cleared its storage.',
+	'storage.dismiss': 'Dismiss'
+} as const;
+
+export const storageCs: Record<keyof typeof storageEn, string> = {
+	'storage.full':
+		'Úložiště tohoto zařízení je plné. Nové zprávy se při připojení k síti stále dostanou na server, ale v tomto zařízení se neukládají, proto Caseroom bez připojení nezavírejte. Uvolněte místo (staré fotky, soubory nebo aplikace); Caseroom pak začne znovu ukládat sám.',
+	'storage.failed':
+		'Toto zařízení nemohlo uložit vaše poslední změny ({detail}). Při připojení k síti se stále dostanou na server; Caseroom je zde zkouší uložit znovu.',
+	'storage.retry': 'Zkusit znovu uložit',
+	'storage.notKept': 'Neuloženo v tomto zařízení (plné úložiště): čeká na server',
+	'storage.evictedFetching': 'Prohlížeč vymazal konverzace uložené v tomto zařízení. Znovu je stahuji ze serveru…',
+	'storage.evictedOffline': 'Prohlížeč vymazal konverzace uložené v tomto zařízení. Po obnovení sítě se znovu stáhnou ze serveru.',
+	'storage.evictedDone': 'Prohlížeč vymazal konverzace uložené v tomto zařízení; vše, co dorazilo na server, je zpět.',
+	'storage.unsentLost':
+		'Ztracené zprávy: {count}. Byly napsány v tomto zařízení, ale na server nedorazily dříve, než prohlížeč vymazal jeho úložiště.',
+	'storage.dismiss': 'Zavřít'
+};
