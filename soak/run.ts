@@ -4,9 +4,9 @@
 //   2. a bad network (about a third): Node clients and the app in Chromium through fault proxies;
 //   3. the catch-up figure (the rest): 500 messages written while a tablet is offline, caught up at 300 ms RTT.
 // SEED=<n> makes the whole soak replay its schedules (the network's timing still varies).
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildIfStale } from '../scripts/build-if-stale.mjs';
 import { percentile } from '../bench/lib/stats.ts';
 import { runConvergence, type ConvergenceResult } from '../tests/helpers/convergence/run.ts';
@@ -14,6 +14,7 @@ import { prng, seedFromEnv } from '../tests/helpers/prng.ts';
 import { badNetwork } from './bad-network.ts';
 import { catchUp } from './catch-up.ts';
 
+const ROOT = resolve(import.meta.dirname, '..');
 const minutes = Number(process.env.SOAK_MINUTES ?? '10');
 if (!Number.isFinite(minutes) || minutes <= 0) {
 	console.error(`SOAK_MINUTES must be a positive number of minutes, not "${process.env.SOAK_MINUTES}".`);
@@ -25,10 +26,43 @@ let started = Date.now();
 const budget = minutes * 60_000;
 const log = (line: string) => console.log(`[soak ${((Date.now() - started) / 1000).toFixed(0)} s] ${line}`);
 // A client torn down mid-connect may emit a socket error nobody listens to: note it and go on.
-process.on('uncaughtException', (error) => log(`stray error: ${error.message}`));
+// A failure of the soak itself (not a finding) also lands here: then the run never finishes, and must not pass.
+let finished = false;
+process.on('uncaughtException', (error) => log(`stray error: ${error.stack ?? error.message}`));
+process.on('exit', (code) => {
+	if (!finished && code === 0) {
+		console.error('The soak stopped before its end: failed.');
+		process.exitCode = 1;
+	}
+});
 
 log(`SOAK_MINUTES=${minutes} SEED=${seed}`);
-buildIfStale(); // the app in Chromium is the production build, as `npm start` serves it
+// The app in Chromium is the production build, as `npm start` serves it (SKIP_BUILD=1: as it is). Another build
+// running at the same time, or a half-saved source file, can break this one: try once more, then go on with the
+// build that is there, saying so.
+let buildNote: string | null = null;
+if (process.env.SKIP_BUILD !== '1') {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			buildIfStale();
+			break;
+		} catch (error) {
+			const why = error instanceof Error ? error.message : String(error);
+			if (attempt === 1) {
+				log(`the build failed (${why}); trying again in 30 s`);
+				await new Promise((r) => setTimeout(r, 30_000));
+				continue;
+			}
+			if (!existsSync(join(ROOT, 'build', 'index.html'))) {
+				console.error(`The app could not be built, and there is no earlier build: ${why}`);
+				process.exit(1);
+			}
+			buildNote = `the build failed twice (${why}); the browser ran the previous build`;
+			log(buildNote);
+			break;
+		}
+	}
+}
 started = Date.now(); // SOAK_MINUTES of soak, not of building
 
 // 1. Convergence rounds.
@@ -93,6 +127,7 @@ const results = {
 	machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', node: process.version },
 	durationSeconds: Math.round((Date.now() - started) / 1000),
 	ok: failures.length === 0 && lost === 0,
+	buildNote,
 	messagesLost: lost,
 	failures,
 	operations,
@@ -125,6 +160,7 @@ Faults injected: ${Object.entries(faultsInjected).map(([k, n]) => `${n} ${k}`).j
 Messages lost: ${lost}${failures.length ? `\nFAILURES:\n  ${failures.join('\n  ')}` : ''}
 Written to soak/results.json
 `);
+finished = true;
 process.exit(results.ok ? 0 : 1);
 
 function describeLink(link: typeof bad.link): string {
