@@ -119,6 +119,18 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 
 		server.on('request', (req, res) => void onRequest(req, res));
 		server.on('upgrade', onUpgrade);
+		// Requests Node's HTTP parser refuses (a broken request line, bad or oversized headers) get the relay's
+		// JSON error too, instead of Node's bare status line.
+		server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+			if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+			const [status, error] =
+				err.code === 'HPE_HEADER_OVERFLOW'
+					? [431, 'The request headers are too large.']
+					: err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+						? [408, 'The request took too long to arrive.']
+						: [400, 'The request is not valid HTTP.'];
+			refuseUpgrade(socket, status, error);
+		});
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(config.port, config.host, () => resolve());
