@@ -98,6 +98,8 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 					sendJson(res, 200, { ok: true, version: VERSION, uptimeSeconds: Math.round((now() - startedAt) / 1000), secure: requestScheme(req, config.trustProxy) === 'https', connections: sync.connectionCount() + peer.connectionCount() });
 				else if (isApi(pathname)) await api(req, res, pathname);
 				else if (isPeer(pathname)) peer.handleRequest(req, res);
+				else if (pathname === '/sync') sendError(res, 426, 'This is the sync WebSocket: connect with a WebSocket client.', { upgrade: 'websocket' });
+				else if (req.method !== 'GET' && req.method !== 'HEAD') sendError(res, 405, `${pathname} is a page of the app: it accepts GET and HEAD only.`, { allow: 'GET, HEAD' });
 				else await serveStatic(req, res, pathname);
 			} catch (err) {
 				log(`Request ${req.method} ${pathname} failed: ${(err as Error).stack ?? err}`);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
+import { sendError } from './http-util.ts';
 
 const TYPES: Record<string, string> = {
 	'.html': 'text/html; charset=utf-8',
@@ -43,7 +44,7 @@ export function createStaticHandler(staticDir: string) {
 		let stats = path ? fileStats(path) : undefined;
 		if (!path || !stats) {
 			const wantsPage = (req.headers.accept ?? '').includes('text/html') && !pathname.startsWith('/_app/');
-			if (!wantsPage) return plain(res, 404, `Not found: ${pathname}`);
+			if (!wantsPage) return sendError(res, 404, `Not found: ${pathname}`);
 			urlPath = '/index.html';
 			path = join(staticDir, 'index.html');
 			stats = fileStats(path)!;
