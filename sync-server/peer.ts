@@ -11,7 +11,7 @@ import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { UserId } from '../src/lib/model/ids.ts';
 import { MAX_SIGNAL_BYTES } from './config.ts';
-import { refuseUpgrade } from './http-util.ts';
+import { refuseUpgrade, sendError } from './http-util.ts';
 import { createSignalGate } from './peer-gate.ts';
 import { peerIdBelongsTo } from './peer-ids.ts';
 import { createSocketLimiter, type BucketSpec } from './rate-limit.ts';
@@ -20,7 +20,7 @@ import { POLICY_VIOLATION, rawSize } from './sync-sockets.ts';
 export const PEERJS_PATH = '/peerjs';
 
 interface ExpressApp {
-	(req: IncomingMessage, res: ServerResponse): void;
+	(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void;
 	use(app: unknown): void;
 	disable(setting: string): void;
 }
@@ -97,7 +97,16 @@ export function createPeerSignalling(options: {
 
 	return {
 		handleRequest(req, res) {
-			root(req, res);
+			// Only the server's description is served over HTTP: the app's peers name their own ids (no /id), and
+			// discovery is off. Anything else gets the relay's JSON error, not express's HTML or plain-text pages.
+			const pathname = new URL(req.url ?? '/', 'http://relay').pathname;
+			if (!(pathname === PEERJS_PATH || pathname === `${PEERJS_PATH}/`) || (req.method !== 'GET' && req.method !== 'HEAD'))
+				return sendError(res, 404, `There is no signalling endpoint at ${pathname}: call signalling goes over the WebSocket.`);
+			root(req, res, (err?: unknown) => {
+				if (res.headersSent) return void res.destroy();
+				if (err) sendError(res, 400, 'The signalling server could not read this request.');
+				else sendError(res, 404, `There is no signalling endpoint at ${pathname}.`);
+			});
 		},
 		handleUpgrade(req, socket, head) {
 			const params = new URL(req.url ?? '/', 'http://relay').searchParams;
