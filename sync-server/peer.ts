@@ -82,6 +82,7 @@ export function createPeerSignalling(options: {
 				flooded = true;
 				options.log?.(`PeerJS: closing ${peerId}: it sends faster than its limit`);
 				ws.close(POLICY_VIOLATION, 'sending too fast');
+				ws.pause(); // what is still in the pipe is not parsed
 				setTimeout(() => ws.terminate(), 1000).unref?.();
 				return false;
 			}

@@ -112,6 +112,8 @@ export class SyncSockets {
 	/** Closes with 1008 and forgets the socket at once; one that does not answer the close handshake is cut a moment later. */
 	closeForPolicy(connection: Connection, reason: string): void {
 		connection.socket.close(POLICY_VIOLATION, reason);
+		// Stop reading: a flood already in the pipe would otherwise still be parsed, frame by ignored frame.
+		connection.socket.pause();
 		this.forget(connection);
 		setTimeout(() => connection.socket.terminate(), 1000).unref?.();
 	}
