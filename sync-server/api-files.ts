@@ -119,30 +119,6 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
 	});
 }
 
-/**
- * Before answering a refused upload, read (and drop) what the client is still sending, up to a bound: a
- * client that is cut off mid-send sees a broken connection instead of the relay's message.
- */
-export function discardBody(req: IncomingMessage, maxBytes: number): Promise<boolean> {
-	if (req.complete || req.readableEnded) return Promise.resolve(true);
-	return new Promise((resolve) => {
-		let size = 0;
-		const done = (drained: boolean) => {
-			req.off('data', onData).off('end', onEnd).off('error', onError);
-			if (!drained) req.pause();
-			resolve(drained);
-		};
-		const onData = (part: Buffer) => {
-			size += part.length;
-			if (size > maxBytes) done(false);
-		};
-		const onEnd = () => done(true);
-		const onError = () => done(false);
-		req.on('data', onData).on('end', onEnd).on('error', onError);
-		req.resume();
-	});
-}
-
 export function sendBytes(res: ServerResponse, status: number, bytes: Uint8Array): void {
 	res.writeHead(status, {
 		// Never rendered by the browser from the app's origin: the app checks and shows the type itself.

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { MAX_CHUNK_SIZE } from '../src/lib/model/file-manifest.ts';
 import type { UserId } from '../src/lib/model/ids.ts';
 import { addDocument, addMembers, listConversations, registerConversation, removeMembers } from './api-conversations.ts';
-import { discardBody, FILE_ROUTE, handleFileRequest, sendBytes } from './api-files.ts';
+import { FILE_ROUTE, handleFileRequest, sendBytes } from './api-files.ts';
 import { login } from './api-login.ts';
 import { directoryView, publicUser } from './api-views.ts';
 import { createFsBlobStore, type BlobStore } from './blob-store.ts';
 import type { Config } from './config.ts';
 import type { StoredPerson } from './directory-events.ts';
 import type { DirectoryStore } from './directory-store.ts';
-import { clientAddress, HttpError, readJsonBody, sendError, sendJson } from './http-util.ts';
+import { clientAddress, discardBody, HttpError, readJsonBody, sendError, sendJson } from './http-util.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { describeTokenProblem, type Tokens } from './tokens.ts';
 import { turnCredentials } from './turn-credentials.ts';
@@ -101,8 +101,9 @@ export function createApiHandler(ctx: ApiContext) {
 			if ('bytes' in result) sendBytes(res, result.status, result.bytes);
 			else sendJson(res, result.status, result.body, result.headers);
 		} catch (err) {
-			// A refused upload may still be sending: read a bounded rest so the client gets the answer, not a reset.
-			const drained = file ? await discardBody(req, 2 * MAX_CHUNK_SIZE) : true;
+			// A refused request may still be sending (an upload, or a body refused before it was read, e.g. without a
+			// token): read a bounded rest so the client gets the answer, not a reset.
+			const drained = await discardBody(req, 2 * MAX_CHUNK_SIZE);
 			if (err instanceof HttpError)
 				sendError(res, err.status, err.message, err.status === 413 || !drained ? { connection: 'close' } : {});
 			else if (isDiskFull(err))

@@ -64,6 +64,30 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
 	});
 }
 
+/**
+ * Before answering a refused request, read (and drop) what the client is still sending, up to a bound: a client
+ * cut off mid-send sees a broken connection (its unread data makes the close a reset) instead of the relay's message.
+ */
+export function discardBody(req: IncomingMessage, maxBytes: number): Promise<boolean> {
+	if (req.complete || req.readableEnded) return Promise.resolve(true);
+	return new Promise((resolve) => {
+		let size = 0;
+		const done = (drained: boolean) => {
+			req.off('data', onData).off('end', onEnd).off('error', onError);
+			if (!drained) req.pause();
+			resolve(drained);
+		};
+		const onData = (part: Buffer) => {
+			size += part.length;
+			if (size > maxBytes) done(false);
+		};
+		const onEnd = () => done(true);
+		const onError = () => done(false);
+		req.on('data', onData).on('end', onEnd).on('error', onError);
+		req.resume();
+	});
+}
+
 /** The client's address: the socket's, or behind a trusted proxy the one that proxy appended to X-Forwarded-For. */
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
 	const forwarded = trustProxy ? header(req, 'x-forwarded-for') : undefined;
@@ -83,9 +107,10 @@ function header(req: IncomingMessage, name: string): string | undefined {
 	return Array.isArray(value) ? value.join(',') : value;
 }
 
-const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 413: 'Content Too Large', 426: 'Upgrade Required', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 503: 'Service Unavailable' };
 
-/** Answers a WebSocket upgrade with a plain HTTP error (a JSON `{ error }` when given) and closes the socket. */
+/** Answers on the raw socket (a WebSocket upgrade, or a request Node's parser refused) with an HTTP error, a JSON
+ * `{ error }` when given, and closes it. */
 export function refuseUpgrade(socket: Duplex, status: number, error?: string, headers: Record<string, string> = {}): void {
 	const body = error === undefined ? '' : JSON.stringify({ error });
 	const lines = [`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(body)}`];

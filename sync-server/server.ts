@@ -12,7 +12,7 @@ import { createApiHandler, type AccessHooks } from './api.ts';
 import type { Config } from './config.ts';
 import { loadDemoDirectoryIfEmpty } from './demo-directory.ts';
 import { openJournalStore, type DirectoryStore } from './directory-store.ts';
-import { refuseUpgrade, requestScheme, sendError, sendJson } from './http-util.ts';
+import { discardBody, refuseUpgrade, requestScheme, sendError, sendJson } from './http-util.ts';
 import { createLoginThrottle } from './login-throttle.ts';
 import { createPeerSignalling, PEERJS_PATH } from './peer.ts';
 import { createRequestGuard } from './request-guard.ts';
@@ -34,6 +34,9 @@ export interface RelayDeps {
 	now?: () => number;
 	log?: (message: string) => void;
 }
+
+/** A refused request's body is read up to this much before the connection closes (the API's largest JSON body). */
+const REFUSED_BODY_BYTES = 64 * 1024;
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -91,9 +94,12 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			const pathname = pathOf(req);
 			try {
 				const refused = guard.request(req, pathname !== null && (isApi(pathname) || isPeer(pathname)));
-				// Closing the connection sheds a flooding client's keep-alive (and any body it is still sending).
-				if (refused) sendError(res, refused.status, refused.error, { ...refused.headers, connection: 'close' });
-				else if (pathname === null) sendJson(res, 400, { error: 'The address is not valid.' });
+				if (refused) {
+					// Closing sheds a flooding client's keep-alive; a small body still coming is read first, or its
+					// unread bytes would turn the close into a reset that loses the answer.
+					await discardBody(req, REFUSED_BODY_BYTES);
+					sendError(res, refused.status, refused.error, { ...refused.headers, connection: 'close' });
+				} else if (pathname === null) sendJson(res, 400, { error: 'The address is not valid.' });
 				else if (pathname === '/health')
 					sendJson(res, 200, { ok: true, version: VERSION, uptimeSeconds: Math.round((now() - startedAt) / 1000), secure: requestScheme(req, config.trustProxy) === 'https', connections: sync.connectionCount() + peer.connectionCount() });
 				else if (isApi(pathname)) await api(req, res, pathname);
