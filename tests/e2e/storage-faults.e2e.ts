@@ -179,8 +179,10 @@ describe('storage faults on the device', () => {
 
 		await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'indexeddb' });
 		expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).not.toContain('caseroom-anna');
+		// The open page is told at once, and offered the reload that fetches everything again.
+		await page.getByRole('alert').filter({ hasText: 'The browser cleared this device’s saved conversations while Caseroom was open' }).waitFor();
 		link.heal();
-		await page.reload();
+		await page.getByRole('button', { name: 'Reload' }).click();
 
 		const cleared = page.getByText(/This device’s saved conversations were cleared by the browser/);
 		await cleared.waitFor({ timeout: 15_000 });

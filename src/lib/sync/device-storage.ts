@@ -11,7 +11,8 @@ export const databaseNameFor = (userId: string) => `caseroom-${userId}`;
 
 /** Rejects when the database cannot be opened at all (private mode, blocked site data): the UI says so. */
 export async function openDeviceStorage(userId: string, options: { retryMs?: number } = {}): Promise<DeviceStorage> {
-	const base = new IndexedDBStorage(databaseNameFor(userId));
+	let closed = (): void => {};
+	const base = new IndexedDBStorage(databaseNameFor(userId), { onClosed: () => closed() });
 	const present = await base.documentIds();
 	const ledger = new DeviceLedger(userId);
 	const eviction = ledger.reconcile(present);
@@ -20,5 +21,6 @@ export async function openDeviceStorage(userId: string, options: { retryMs?: num
 		onStored: (id) => ledger.markHeld(id),
 		onRemoved: (id) => ledger.forget(id)
 	});
+	closed = () => storage.storageClosed('the browser closed this device’s database');
 	return { storage, ledger, eviction };
 }

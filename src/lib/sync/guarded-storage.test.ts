@@ -45,6 +45,21 @@ describe('IndexedDBStorage', () => {
 		expect(await ours.documentIds()).toEqual(new Set(['doc-b']));
 		expect(await ours.load(['storage-adapter-id'])).toEqual(bytes(5));
 	});
+
+	it('makes way when the database is deleted from elsewhere (another window, the browser), and says so', async () => {
+		const name = freshDb();
+		let closed = 0;
+		const ours = new IndexedDBStorage(name, { onClosed: () => closed++ });
+		await ours.save(['doc-a', 'snapshot', 'h1'], bytes(1));
+		await new Promise((resolve, reject) => {
+			const deletion = indexedDB.deleteDatabase(name);
+			deletion.onsuccess = resolve;
+			deletion.onerror = reject;
+			deletion.onblocked = () => reject(new Error('the open connection blocked the deletion'));
+		});
+		expect(closed).toBe(1);
+		expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(name);
+	});
 });
 
 describe('GuardedStorage', () => {
@@ -84,6 +99,15 @@ describe('GuardedStorage', () => {
 		await storage.retryNow();
 		expect((await device.loadRange(['doc-a'])).map((c) => c.key)).toEqual([['doc-a', 'snapshot', 'new']]);
 		storage.close();
+	});
+
+	it('says so for good once the browser took the storage away, whatever fails after', async () => {
+		const device = new Device(new IndexedDBStorage(freshDb()));
+		const storage = new GuardedStorage(device, { retryMs: 60_000 });
+		storage.storageClosed('gone');
+		device.full = true;
+		await storage.save(['doc-a', 'snapshot', 's'], bytes(1));
+		expect(storage.health).toEqual({ status: 'closed', detail: 'gone', unsaved: ['doc-a'] });
 	});
 
 	it('retries by itself', async () => {

@@ -7,8 +7,11 @@ import { errorText } from '../error-text';
 
 export type StorageHealth =
 	| { status: 'ok' }
-	/** `unsaved`: the documents whose latest changes only this page's memory holds. */
-	| { status: 'full' | 'failed'; detail: string; unsaved: readonly string[] };
+	/**
+	 * full: no space; failed: another refusal; closed: the browser took the storage away while the page ran (cleared
+	 * site data), for the rest of this page's life. `unsaved`: the documents whose latest changes only memory holds.
+	 */
+	| { status: 'full' | 'failed' | 'closed'; detail: string; unsaved: readonly string[] };
 
 type Write =
 	| { op: 'save'; key: StorageKey; data: Uint8Array }
@@ -61,6 +64,12 @@ export class GuardedStorage implements StorageAdapterInterface {
 	retryNow(): Promise<boolean> {
 		this.#replaying ??= this.#replay().finally(() => (this.#replaying = null));
 		return this.#replaying;
+	}
+
+	/** The storage is gone for good in this page (see StorageHealth 'closed'): stop retrying, say so until a reload. */
+	storageClosed(detail: string): void {
+		this.close();
+		this.#setHealth({ status: 'closed', detail, unsaved: this.#unsaved() });
 	}
 
 	/** Stops retrying (the page is closing or the person signed out). */
@@ -140,6 +149,7 @@ export class GuardedStorage implements StorageAdapterInterface {
 	}
 
 	#refused(err: unknown) {
+		if (this.#health.status === 'closed') return this.#setHealth({ ...this.#health, unsaved: this.#unsaved() });
 		const status = isQuotaError(err) ? 'full' : 'failed';
 		this.#setHealth({ status, detail: errorText(err), unsaved: this.#unsaved() });
 		this.#schedule();

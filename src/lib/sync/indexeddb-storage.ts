@@ -30,12 +30,24 @@ export class IndexedDBStorage implements StorageAdapterInterface {
 	readonly #db: Promise<IDBDatabase>;
 	readonly #store: string;
 
-	constructor(database: string, store = 'documents', factory: IDBFactory = indexedDB) {
-		this.#store = store;
+	/**
+	 * `onClosed`: the browser took the database away while the page had it open — site data cleared, or deleted from
+	 * another window (which this connection makes way for). Nothing written after that is kept.
+	 */
+	constructor(database: string, options: { store?: string; factory?: IDBFactory; onClosed?: () => void } = {}) {
+		const store = (this.#store = options.store ?? 'documents');
 		this.#db = new Promise((resolve, reject) => {
-			const open = factory.open(database, 1);
+			const open = (options.factory ?? indexedDB).open(database, 1);
 			open.onupgradeneeded = () => open.result.createObjectStore(store);
-			open.onsuccess = () => resolve(open.result);
+			open.onsuccess = () => {
+				const db = open.result;
+				db.onclose = () => options.onClosed?.();
+				db.onversionchange = () => {
+					db.close(); // never block a deletion; `close` does not fire for a close of our own
+					options.onClosed?.();
+				};
+				resolve(db);
+			};
 			open.onerror = () => reject(open.error);
 		});
 	}

@@ -5,6 +5,9 @@ export const storageEn = {
 	'storage.failed':
 		'This device could not save your latest changes ({detail}). They still reach the server while you are online; Caseroom keeps trying to save them here.',
 	'storage.retry': 'Try saving again',
+	'storage.closed':
+		'The browser cleared this device’s saved conversations while Caseroom was open. Reload to fetch them again from the server; until then, what you write still reaches the server while you are online but is not kept on this device.',
+	'storage.reload': 'Reload',
 	'storage.notKept': 'Not kept on this device (storage full): waiting for the relay',
 	'storage.evictedFetching': 'This device’s saved conversations were cleared by the browser. Fetching them again from the server…',
 	'storage.evictedOffline':
@@ -21,6 +24,9 @@ export const storageCs: Record<keyof typeof storageEn, string> = {
 	'storage.failed':
 		'Toto zařízení nemohlo uložit vaše poslední změny ({detail}). Při připojení k síti se stále dostanou na server; Caseroom je zde zkouší uložit znovu.',
 	'storage.retry': 'Zkusit znovu uložit',
+	'storage.closed':
+		'Prohlížeč vymazal konverzace uložené v tomto zařízení, zatímco byl Caseroom otevřený. Načtěte stránku znovu a konverzace se stáhnou ze serveru; do té doby se to, co napíšete, při připojení k síti dostane na server, ale v tomto zařízení se neuloží.',
+	'storage.reload': 'Načíst znovu',
 	'storage.notKept': 'Neuloženo v tomto zařízení (plné úložiště): čeká na server',
 	'storage.evictedFetching': 'Prohlížeč vymazal konverzace uložené v tomto zařízení. Znovu je stahuji ze serveru…',
 	'storage.evictedOffline': 'Prohlížeč vymazal konverzace uložené v tomto zařízení. Po obnovení sítě se znovu stáhnou ze serveru.',
