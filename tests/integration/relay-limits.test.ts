@@ -11,9 +11,10 @@ import { api, login, startRelay, type TestRelay } from '../helpers/relay.ts';
 const LIMITS: Limits = {
 	...makeConfig().limits,
 	socketsPerAddress: 2,
-	http: { burst: 30, perSecond: 1 },
-	syncMessages: { burst: 20, perSecond: 1 },
-	peerMessages: { burst: 10, perSecond: 1 }
+	// Slow refills: a loaded machine taking seconds over a test must not see a token come back.
+	http: { burst: 30, perSecond: 0.05 },
+	syncMessages: { burst: 20, perSecond: 0.05 },
+	peerMessages: { burst: 10, perSecond: 0.05 }
 };
 
 let relay: TestRelay;
@@ -64,7 +65,7 @@ describe('the request rate per address', () => {
 	});
 
 	it('believes X-Forwarded-For only behind a trusted proxy', async () => {
-		const direct = await startRelay({ limits: { ...LIMITS, http: { burst: 3, perSecond: 1 } } });
+		const direct = await startRelay({ limits: { ...LIMITS, http: { burst: 3, perSecond: 0.05 } } });
 		try {
 			const statuses: number[] = [];
 			// A client inventing a new address for each request is still one socket address.
