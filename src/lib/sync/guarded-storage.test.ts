@@ -110,6 +110,26 @@ describe('GuardedStorage', () => {
 		expect(storage.health).toEqual({ status: 'closed', detail: 'gone', unsaved: ['doc-a'] });
 	});
 
+	it('holds a document about once in memory however long the device stays full', async () => {
+		const device = new Device(new IndexedDBStorage(freshDb()));
+		const storage = new GuardedStorage(device, { retryMs: 60_000 });
+		const repo = new Repo({ storage, network: [] });
+		const handle = repo.create<{ messages: string[] }>({ messages: [] });
+		await repo.flush();
+		device.full = true;
+		for (let i = 0; i < 300; i++) {
+			handle.change((d) => void d.messages.push(`message ${i} `.repeat(20)));
+			if (i % 10 === 0) await repo.flush();
+		}
+		await repo.flush();
+		// Compactions replaced the incremental chunks waiting in memory: what waits is about the document's size.
+		const snapshot = (await import('@automerge/automerge')).save(handle.doc()).length;
+		expect(storage.waitingBytes).toBeLessThan(3 * snapshot);
+		device.full = false;
+		expect(await storage.retryNow()).toBe(true);
+		await repo.shutdown();
+	});
+
 	it('retries by itself', async () => {
 		const device = new Device(new IndexedDBStorage(freshDb()));
 		const storage = new GuardedStorage(device, { retryMs: 20 });

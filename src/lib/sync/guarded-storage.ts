@@ -53,6 +53,11 @@ export class GuardedStorage implements StorageAdapterInterface {
 		return this.#health;
 	}
 
+	/** Bytes waiting in memory for the device to take them. */
+	get waitingBytes(): number {
+		return this.#backlog.reduce((sum, w) => sum + (w.op === 'save' ? w.data.length : 0), 0);
+	}
+
 	/** Calls `listener` now and on every change of health; returns the unsubscribe function. */
 	subscribe(listener: (health: StorageHealth) => void): () => void {
 		this.#listeners.add(listener);
@@ -134,8 +139,12 @@ export class GuardedStorage implements StorageAdapterInterface {
 	}
 
 	#enqueue(write: Write) {
-		// A later save of the same key supersedes an earlier one still waiting (sync states are rewritten constantly).
-		if (write.op === 'save') this.#backlog = this.#backlog.filter((w) => !(w.op === 'save' && sameKey(w.key, write.key)));
+		// A later write of a key supersedes a save of it still waiting (sync states are rewritten constantly, and a
+		// compaction removes the chunks its snapshot replaces): memory holds each document about once, however long
+		// the device stays full.
+		const supersedes = (w: Write) =>
+			w.op === 'save' && (write.op === 'removeRange' ? startsWith(w.key, write.key) : sameKey(w.key, write.key));
+		this.#backlog = this.#backlog.filter((w) => !supersedes(w));
 		this.#backlog.push(write);
 		if (this.#health.status !== 'ok') this.#setHealth({ ...this.#health, unsaved: this.#unsaved() });
 	}
