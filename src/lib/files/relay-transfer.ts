@@ -11,6 +11,9 @@ export class TransferError extends Error {}
 /** The relay could not be reached at all (offline, or it is down): worth trying again later, as it is. */
 export class RelayUnreachable extends TransferError {}
 
+/** PUTs in flight at once during an upload. */
+const UPLOAD_PARALLEL = 4;
+
 export interface Progress {
 	done: number;
 	total: number;
@@ -77,14 +80,23 @@ async function sendChunks(
 	const have = new Set(present);
 	const total = manifest.chunks.length;
 	onProgress?.({ done: have.size, total });
-	for (let index = 0; index < total; index++) {
-		if (have.has(index)) continue;
-		const { start, end } = chunkRange(index, manifest.size, manifest.chunkSize);
-		const bytes = await read(index, start, end);
-		await call(`/chunks/${index}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes as Uint8Array<ArrayBuffer>, signal });
-		have.add(index);
-		onProgress?.({ done: have.size, total });
-	}
+	const missing = manifest.chunks.map((_, i) => i).filter((i) => !have.has(i));
+	// A few PUTs in flight hide the round trip; only those chunks are in memory.
+	const send = async () => {
+		try {
+			for (let index = missing.shift(); index !== undefined; index = missing.shift()) {
+				const { start, end } = chunkRange(index, manifest.size, manifest.chunkSize);
+				const bytes = await read(index, start, end);
+				await call(`/chunks/${index}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes as Uint8Array<ArrayBuffer>, signal });
+				have.add(index);
+				onProgress?.({ done: have.size, total });
+			}
+		} catch (err) {
+			missing.length = 0; // the others stop too; the next attempt resumes from what the relay has
+			throw err;
+		}
+	};
+	await Promise.all(Array.from({ length: UPLOAD_PARALLEL }, send));
 }
 
 /** Fetches and checks every chunk and the whole file; the bytes are exactly what the uploader shared. */
