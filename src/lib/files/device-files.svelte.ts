@@ -21,6 +21,9 @@ import { openUploadQueue, type UploadQueueStore } from './upload-queue';
 /** Where a file's manifest can come from when this device has never seen it (the relay, a peer). */
 export type ManifestFinder = (conversationId: string, sha256: Sha256Hex) => Promise<ChunkManifest | undefined>;
 
+/** The file is not (all) on this device and no source could be asked for it: the relay is out of reach. */
+export class NotHereOffline extends Error {}
+
 export interface ShareProgress {
 	phase: 'checking' | 'keeping';
 	done: number;
@@ -174,6 +177,7 @@ export class DeviceFiles {
 				lastError = err;
 			}
 		}
+		if (lastError instanceof RelayUnreachable) throw new NotHereOffline('This file is not on this device yet, and the relay cannot be reached.');
 		throw lastError ?? new Error('Neither the relay nor an online member has this file yet.');
 	}
 

@@ -31,7 +31,8 @@ export const filesEn = {
 	'files.notRelay': 'Not on the relay',
 	'files.relayUnknown': 'The relay cannot be asked right now',
 	'files.onePeer': 'On 1 online device',
-	'files.peers': 'On {n} online devices'
+	'files.peers': 'On {n} online devices',
+	'files.notHereOffline': 'This file is not on this device yet, and the network is down. Open it again once you are online: after that it stays on this device and opens offline too.'
 } as const;
 
 export const filesCs: Record<keyof typeof filesEn, string> = {
@@ -66,5 +67,6 @@ export const filesCs: Record<keyof typeof filesEn, string> = {
 	'files.notRelay': 'Není na serveru',
 	'files.relayUnknown': 'Server teď nelze zjistit',
 	'files.onePeer': 'Na 1 připojeném zařízení',
-	'files.peers': 'Na {n} připojených zařízeních'
+	'files.peers': 'Na {n} připojených zařízeních',
+	'files.notHereOffline': 'Tento soubor zatím v tomto zařízení není a síť je nedostupná. Otevřete ho znovu, až budete online: potom už v zařízení zůstane a otevře se i offline.'
 };
