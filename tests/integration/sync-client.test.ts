@@ -1,11 +1,13 @@
 // Our client adapter on its own: the heartbeat keeps a live connection online against the real relay, and gives
-// up on a relay that went silent (as a dead Wi-Fi link looks to a browser), then reconnects by itself.
+// up on a relay that went silent (as a dead Wi-Fi link looks to a browser), or on a connection that stalls before the
+// relay ever answered, then reconnects by itself.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cbor, type PeerId } from '@automerge/automerge-repo';
 import { WebSocket, WebSocketServer } from 'ws';
 import { afterEach, expect, it } from 'vitest';
 import { RelayClientAdapter } from '../../src/lib/sync/websocket-client-adapter.ts';
+import { startFaultProxy } from '../helpers/fault-proxy.ts';
 import { FAST_BACKOFF, removeDir, sleep, startSyncRelay, tokenOf, until } from './sync-harness.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -58,4 +60,16 @@ it('gives up on a relay that stops answering, and reconnects', async () => {
 	await until(() => client.connection.current.lastError === 'the relay stopped answering', 2000, 'the heartbeat to give up');
 	expect(left).toEqual(['silent-relay']);
 	await until(() => connections >= 2, 2000, 'a new connection');
+});
+
+it('gives up on a connection that stalls in its handshake, and reconnects', async () => {
+	const relay = await startSyncRelay();
+	// Every new connection stalls at once: open, but no byte passes, so the WebSocket never even opens.
+	const link = await startFaultProxy(relay.port, { profile: { stallRate: 1, faultWithinMs: 0 } });
+	cleanups.push(() => removeDir(relay.dataDir), () => relay.stop(), () => link.close());
+	const client = adapter(`ws://127.0.0.1:${link.port}/sync`, 150);
+	await until(() => client.connection.current.lastError === 'the relay did not answer in time', 3000, 'the client to give up on the stalled handshake');
+	link.setProfile({});
+	await until(() => client.connection.current.status === 'online', 5000, 'online over a healthy connection');
+	expect(link.counts().stalls).toBeGreaterThanOrEqual(1);
 });

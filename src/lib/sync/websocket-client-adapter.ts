@@ -25,7 +25,9 @@ export interface RelayClientAdapterOptions {
 	readyTimeoutMs?: number;
 	/**
 	 * Every this often the adapter repeats its join, which our relay answers with its peer message; no answer by
-	 * the next beat and the connection is given up as dead (browsers cannot send WebSocket pings). 0: off.
+	 * the next beat and the connection is given up as dead (browsers cannot send WebSocket pings). A new socket
+	 * gets as long to be answered at all: one that stalls in its handshake would otherwise wait for TCP to give up,
+	 * many minutes. 0: off.
 	 */
 	heartbeatMs?: number;
 }
@@ -45,6 +47,7 @@ export class RelayClientAdapter extends NetworkAdapter {
 	#socketError: string | null = null;
 	#attempt = 0;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
+	#joinTimer: ReturnType<typeof setTimeout> | undefined;
 	#running = false;
 	#isReady = false;
 	#resolveReady!: () => void;
@@ -121,6 +124,8 @@ export class RelayClientAdapter extends NetworkAdapter {
 		socket.binaryType = 'arraybuffer';
 		let opened = false;
 		const current = () => this.#socket === socket;
+		if (this.#options.heartbeatMs !== 0)
+			this.#joinTimer = setTimeout(() => current() && !this.relayPeerId && this.#abandon('the relay did not answer in time'), this.#options.heartbeatMs || 25_000);
 		socket.addEventListener('open', () => {
 			opened = true;
 			if (current()) this.#sendJoin(socket);
@@ -145,6 +150,7 @@ export class RelayClientAdapter extends NetworkAdapter {
 		if (message.type === 'peer' && this.relayPeerId) {
 			this.#heartbeat.answered();
 		} else if (message.type === 'peer') {
+			clearTimeout(this.#joinTimer);
 			this.relayPeerId = message.senderId as PeerId;
 			this.relayMetadata = (message.peerMetadata ?? {}) as PeerMetadata;
 			this.#attempt = 0;
@@ -183,6 +189,7 @@ export class RelayClientAdapter extends NetworkAdapter {
 	#closeSocket(): void {
 		const socket = this.#socket;
 		this.#socket = undefined;
+		clearTimeout(this.#joinTimer);
 		this.#heartbeat.stop();
 		const relay = this.relayPeerId;
 		this.relayPeerId = undefined;
