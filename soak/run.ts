@@ -105,7 +105,7 @@ const convergence = {
 	failures: rounds.filter((r) => !r.ok).map((r) => r.failure)
 };
 // Every fault of the whole soak, by kind.
-const catchUpFaults = (k: 'stalls' | 'resets') => catchUpResult.trials.reduce((n, t) => n + t[k], 0);
+const catchUpFaults = (k: 'stalls' | 'resets') => [...catchUpResult.trials, ...Object.values(catchUpResult.forced)].reduce((n, t) => n + t[k], 0);
 const faultsInjected = {
 	'client disconnects (network gone, new connections refused)': (sumOps.disconnect ?? 0) + bad.cuts,
 	'client reloads from storage': sumOps.reload ?? 0,
@@ -115,7 +115,8 @@ const faultsInjected = {
 	'connections cut': convergence.proxyFaults.cuts + bad.faults.cuts
 };
 const operations = {
-	messages: convergence.messagesWritten + bad.messages.node + bad.messages.browser + catchUpResult.trials.length * catchUpResult.backlog,
+	messages:
+		convergence.messagesWritten + bad.messages.node + bad.messages.browser + (catchUpResult.trials.length + Object.keys(catchUpResult.forced).length) * catchUpResult.backlog,
 	'whiteboard edits': (sumOps['board-add'] ?? 0) + (sumOps['board-move'] ?? 0) + (sumOps['board-delete'] ?? 0)
 };
 const lost = convergence.lost + bad.lost.node + bad.lost.browser + catchUpResult.lost;
@@ -155,6 +156,7 @@ Bad network: ${Math.round(bad.durationMs / 1000)} s, ${bad.nodeClients} Node cli
   converged after the faults stopped: ${bad.convergeMs ?? '—'} ms
 Catch-up: ${catchUpResult.backlog} messages (8-hour backlog) at ${catchUpResult.rttMs} ms RTT, ${catchUpResult.faultShare * 100}% of connections stalled or reset
   ${catchUpResult.trials.length} trials: median ${catchUpResult.medianMs ?? '—'} ms (of which connected ${catchUpResult.medianSyncMs ?? '—'} ms), max ${catchUpResult.maxMs ?? '—'} ms; lost ${catchUpResult.lost}
+  first connection stalled on purpose: ${catchUpResult.forced.stall?.ms ?? '—'} ms; reset on purpose: ${catchUpResult.forced.reset?.ms ?? '—'} ms
 Operations: ${Object.entries(operations).map(([k, n]) => `${n} ${k}`).join(', ')}
 Faults injected: ${Object.entries(faultsInjected).map(([k, n]) => `${n} ${k}`).join(', ')}
 Messages lost: ${lost}${failures.length ? `\nFAILURES:\n  ${failures.join('\n  ')}` : ''}
