@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { bufferSource, chunkCount, chunkLength, chunkRange, chunksOf, CHUNK_SIZE, readChunks } from './chunking';
+import { blobSource, bufferSource, chunkCount, chunkLength, chunkRange, chunksOf, CHUNK_SIZE, readChunks } from './chunking';
 import { isSha256Hex, sha256Hex } from './hash';
 import { buildManifest, isChunkManifest } from './manifest';
 
@@ -27,6 +27,11 @@ describe('chunking', () => {
 		const read: Uint8Array[] = [];
 		for await (const { index, bytes: chunk } of readChunks(bufferSource(data), 1000)) read[index] = chunk;
 		expect(Buffer.concat(read).equals(Buffer.from(data))).toBe(true);
+		// A Blob is streamed and cut into chunks, whatever sizes its stream delivers.
+		const streamed: Uint8Array[] = [];
+		for await (const { index, bytes: chunk } of readChunks(blobSource(new Blob([data.subarray(0, 7), data.subarray(7)])), 1000)) streamed[index] = chunk;
+		expect(streamed.map((c) => c.length)).toEqual([1000, 1000, 500]);
+		expect(Buffer.concat(streamed).equals(Buffer.from(data))).toBe(true);
 	});
 });
 

@@ -7,7 +7,7 @@ import { chunkCount, CHUNK_SIZE, isChunkManifest, type ChunkManifest, type Sha25
 import { errorText } from '$lib/error-text';
 import { openBlobStore, type BlobStore } from './blob-store';
 import type { SourceFinder } from './chunk-source';
-import { blobSource } from './chunking';
+import { blobSource, readChunks } from './chunking';
 import { checkRoom, DeviceFull, isQuotaError } from './device-room';
 import { combineFinders, fetchFile, storedBlob, type FetchProgress } from './file-fetch';
 import { FileAvailability, placeOf } from './file-availability.svelte';
@@ -110,9 +110,7 @@ export class DeviceFiles {
 		const total = manifest.chunks.length;
 		try {
 			await store.putManifest(manifest);
-			for (let index = 0; index < total; index++) {
-				const start = index * manifest.chunkSize;
-				const bytes = new Uint8Array(await file.slice(start, Math.min(start + manifest.chunkSize, file.size)).arrayBuffer());
+			for await (const { index, bytes } of readChunks(blobSource(file), manifest.chunkSize)) {
 				await store.putChunk(manifest.sha256, index, bytes);
 				onProgress?.({ phase: 'keeping', done: index + 1, total });
 			}
