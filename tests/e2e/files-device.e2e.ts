@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
-import { signIn, useAppAndBrowser, viewports } from './harness';
+import { SCREENSHOTS, signIn, useAppAndBrowser, viewports } from './harness';
 import { createCaseChat, signedInPage } from './steps';
 
 const running = useAppAndBrowser();
@@ -111,8 +111,9 @@ it('queues an upload made offline, keeps it through a reload, and sends it when 
 	// Details with one file here and one only on the relay: the picture for the README.
 	const details = anna.getByRole('region', { name: 'Details' });
 	await details.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-	mkdirSync('docs/screenshots', { recursive: true });
-	await details.screenshot({ path: join('docs', 'screenshots', 'files-details.png') });
+	// Into test-results (docs/screenshots/files-details.png is a chosen copy of it).
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	await details.screenshot({ path: join(SCREENSHOTS, 'files-details.png') });
 });
 
 /** How many chunks this device keeps, read straight from the blob store's IndexedDB. */
