@@ -101,6 +101,8 @@ export class PeerFiles {
 	/** Files known to be whole on this device (they stay whole until deleted). */
 	readonly #whole = new Set<Sha256Hex>();
 	#store: Promise<BlobStore> | null = null;
+	/** When a connection to a device last failed or dropped. */
+	readonly #failed = new Map<string, number>();
 
 	constructor(options: PeerFilesOptions) {
 		this.#o = options;
@@ -171,15 +173,20 @@ export class PeerFiles {
 		const peers = this.watch(conversationId);
 		if (!peers) return [];
 		if (holdersOf(peers.holders, manifest.sha256, this.link.peerId).length === 0) await peers.ask();
-		const holders = holdersOf(pruneHolders(peers.holders, Date.now()), manifest.sha256, this.link.peerId);
+		// A device that failed us is asked again only once it has said `have` since (it came back).
+		const holders = holdersOf(pruneHolders(peers.holders, Date.now()), manifest.sha256, this.link.peerId).filter(
+			(h) => (this.#failed.get(h.peer) ?? -1) < h.lastSeen
+		);
 		const sources = await Promise.all(
 			holders.map(async (holder) => {
 				try {
 					const requester = await this.link.requester(holder.peer, conversationId);
+					requester.onClose(() => this.#failed.set(holder.peer, Date.now()));
 					// The fetcher tells sources apart by label: one person may have two devices online.
 					const name = this.#o.conversations.docs.get(conversationId)?.members[holder.user]?.name ?? holder.user;
 					return peerChunkSource(requester, manifest, `${name} (${holder.peer.slice(-4)})`);
 				} catch {
+					this.#failed.set(holder.peer, Date.now());
 					return null; // unreachable now: the relay or another device will do
 				}
 			})

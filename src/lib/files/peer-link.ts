@@ -26,7 +26,7 @@ export interface PeerLinkOptions {
 	server?: { host: string; port: number; secure: boolean };
 }
 
-const CONNECT_TIMEOUT_MS = 15_000;
+const CONNECT_TIMEOUT_MS = 8000;
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 15_000;
 

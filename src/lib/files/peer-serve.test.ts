@@ -2,13 +2,13 @@
 // fake-indexeddb. The same code runs over RTCDataChannels in tests/e2e/files-p2p.e2e.ts.
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openBlobStore, type BlobStore } from './blob-store';
 import { bufferSource, chunksOf } from './chunking';
 import { buildManifest } from './manifest';
 import { memoryChannelPair, type FrameChannel } from './peer-channel';
 import { serveFiles } from './peer-serve';
-import { PeerRefused, PeerRequester, peerChunkSource } from './peer-source';
+import { PeerRefused, PeerRequester, peerChunkSource, QUIET_MS } from './peer-source';
 
 const CHUNK = 200 * 1024; // more than three frames a chunk
 let dbCount = 0;
@@ -89,6 +89,21 @@ describe('serving files to another member', () => {
 		server.close();
 		for (const ask of asks) await expect(ask).rejects.toThrow('The other device went offline.');
 		await expect(source.chunk(3)).rejects.toThrow('The other device went offline.');
+	});
+
+	it('gives up a device that stops answering (a closed tablet whose channel has not noticed yet)', async () => {
+		vi.useFakeTimers();
+		try {
+			const [asker] = memoryChannelPair(); // nobody serves the other end
+			const requester = new PeerRequester(asker);
+			const ask = requester.chunk('ab'.repeat(32), 0);
+			const failed = expect(ask).rejects.toThrow('The other device stopped answering.');
+			await vi.advanceTimersByTimeAsync(QUIET_MS + 1);
+			await failed;
+			expect(requester.closed).toBe(true);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('waits for the channel to drain before sending more (backpressure), and stops a cancelled request', async () => {

@@ -9,8 +9,11 @@ import { cancelFrame, chunkAsk, haveAsk, Op, type Frame } from './peer-frames';
 
 export class PeerRefused extends Error {}
 
-/** No frame for a request in this long: the other device is gone even if the channel has not noticed yet. */
-export const QUIET_MS = 15_000;
+/**
+ * No frame for a request in this long: the other device is gone even if the channel has not noticed yet (a closed
+ * tablet's data channel can take half a minute to say so). Frames of a busy chunk arrive every few milliseconds.
+ */
+export const QUIET_MS = 8000;
 /** Requests kept in flight per source: a few 256 KiB chunks keep the channel busy while the fetcher verifies. */
 export const PEER_PARALLEL = 6;
 
@@ -74,7 +77,7 @@ export class PeerRequester {
 				resolve: (frame) => (done(), resolve(frame)),
 				reject: (err) => (done(), reject(err)),
 				received: chunk ? 0 : -1,
-				timer: setTimeout(() => entry.reject(new Error('The other device stopped answering.')), QUIET_MS)
+				timer: setTimeout(() => this.#silent(), QUIET_MS)
 			};
 			const abort = () => {
 				if (!this.#channel.closed) this.#channel.send(cancelFrame(id));
@@ -103,8 +106,14 @@ export class PeerRequester {
 		entry.buffer.set(frame.bytes, frame.offset);
 		entry.received += frame.bytes.byteLength;
 		clearTimeout(entry.timer);
-		entry.timer = setTimeout(() => entry.reject(new Error('The other device stopped answering.')), QUIET_MS);
+		entry.timer = setTimeout(() => this.#silent(), QUIET_MS);
 		if (entry.received === frame.total) entry.resolve({ ...frame, offset: 0, bytes: entry.buffer });
+	}
+
+	/** The other device stopped answering: give the connection up (every open request fails, the fetcher moves on). */
+	#silent(): void {
+		this.#failAll(new Error('The other device stopped answering.'));
+		this.#channel.close();
 	}
 
 	#failAll(err: Error): void {
