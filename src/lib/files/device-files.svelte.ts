@@ -100,8 +100,9 @@ export class DeviceFiles {
 		this.availability.setDevice(manifest.sha256, placeOf(manifest.chunks.length, manifest.chunks.length));
 		const type = sniffContentType(new Uint8Array(await file.slice(0, 512).arrayBuffer()));
 		const name = sanitizeFileName(file.name);
-		record({ sha256: manifest.sha256, name, size: file.size, type });
+		// Queued before it is recorded: a file the conversation lists must never miss its way to the relay.
 		await (await this.#queue).add({ conversationId, sha256: manifest.sha256, name, queuedAt: Date.now() });
+		record({ sha256: manifest.sha256, name, size: file.size, type });
 		this.availability.setRelay(manifest.sha256, { state: 'waiting', done: 0, total: manifest.chunks.length });
 		void this.#run();
 	}
