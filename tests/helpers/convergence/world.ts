@@ -118,6 +118,9 @@ export class World {
 		const observer = createClientRepo({ url: this.wsSync, token: (await login(this.relay.url, user)).token, userId: user, webSocket: WebSocket, backoff: FAST_BACKOFF });
 		try {
 			const handle = await observer.repo.find<ConversationDoc>(this.conversationUrl);
+			// A sync message about the board reaches this device too, unasked; unless the board is asked for as well,
+			// automerge-repo then waits 60 s for it to become ready and throws where nobody can catch it.
+			await observer.repo.find(this.boardUrl);
 			return structuredClone(handle.doc()) as ConversationDoc;
 		} finally {
 			await observer.shutdown();
