@@ -138,6 +138,7 @@ async function bareOffer(): Promise<string> {
 }
 
 async function bareAnswer(sdp: string): Promise<string> {
+	bare = null; // the previous run's channel is closed: wait for this run's
 	pc = new RTCPeerConnection({ iceServers: [] });
 	const channel = new Promise<RTCDataChannel>((resolve) => pc!.addEventListener('datachannel', (e) => resolve(e.channel)));
 	await pc.setRemoteDescription({ type: 'offer', sdp });

@@ -20,12 +20,14 @@ export interface ServeOptions {
 
 /** More queued chunk requests than this from one asker are refused as busy (it should keep a few in flight). */
 export const MAX_QUEUED = 64;
+/** Chunks read from IndexedDB ahead of the one being sent, so a slow read never leaves the channel idle. */
+const READ_AHEAD = 4;
 
 const NOT_SHARED = 'This file is not part of the conversation this connection is for.';
 
 export function serveFiles({ channel, store, isShared }: ServeOptions): void {
 	type Ask = Extract<Frame, { op: typeof Op.ChunkAsk }>;
-	const queue: Ask[] = [];
+	const queue: { ask: Ask; reading?: ReturnType<typeof read> }[] = [];
 	const cancelled = new Set<number>();
 	let running = false;
 
@@ -43,13 +45,11 @@ export function serveFiles({ channel, store, isShared }: ServeOptions): void {
 	async function pump(): Promise<void> {
 		running = true;
 		try {
-			let next: ReturnType<typeof read> | null = null;
 			while (queue.length > 0 && !channel.closed) {
-				const ask = queue.shift()!;
-				const current = next ?? read(ask);
-				// Read ahead: IndexedDB works on the next chunk while this one drains into the channel.
-				next = queue[0] ? read(queue[0]) : null;
-				const answer = await current;
+				// Read ahead: IndexedDB works on the next chunks while this one drains into the channel.
+				for (const entry of queue.slice(0, READ_AHEAD)) entry.reading ??= read(entry.ask);
+				const { ask, reading } = queue.shift()!;
+				const answer = await reading!;
 				if (cancelled.delete(ask.id)) continue;
 				if ('refusal' in answer) {
 					reply(answer.refusal);
@@ -82,11 +82,11 @@ export function serveFiles({ channel, store, isShared }: ServeOptions): void {
 				return;
 			case Op.ChunkAsk:
 				if (queue.length >= MAX_QUEUED) return reply(errorFrame(frame.id, 'busy', 'Too many requests at once.'));
-				queue.push(frame);
+				queue.push({ ask: frame });
 				if (!running) void pump();
 				return;
 			case Op.Cancel:
-				if (queue.some((a) => a.id === frame.id) || running) cancelled.add(frame.id);
+				if (queue.some((e) => e.ask.id === frame.id) || running) cancelled.add(frame.id);
 				return;
 			default:
 				// Answers are not for the serving side; a confused peer gets nothing.

@@ -14,8 +14,8 @@ export class PeerRefused extends Error {}
  * tablet's data channel can take half a minute to say so). Frames of a busy chunk arrive every few milliseconds.
  */
 export const QUIET_MS = 8000;
-/** Requests kept in flight per source: a few 256 KiB chunks keep the channel busy while the fetcher verifies. */
-export const PEER_PARALLEL = 6;
+/** Requests kept in flight per source: 2 MiB asked for keeps the channel and the sender's read-ahead busy. */
+export const PEER_PARALLEL = 8;
 
 interface Pending {
 	resolve(value: Frame): void;
