@@ -1,4 +1,4 @@
-// Runs on fake-indexeddb for speed; a real-Chromium check of the same store is still to come (issue 6).
+// Runs on fake-indexeddb for speed; tests/e2e/files-device.e2e.ts checks the same store in real Chromium.
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,17 @@ let dbCount = 0;
 const fresh = () => openBlobStore(indexedDB, `test-${++dbCount}`);
 
 describe('IndexedDB blob store', () => {
+	it('lets the browser delete its database while open (Clear site data, eviction) instead of blocking it', async () => {
+		await openBlobStore(indexedDB, 'to-clear');
+		const outcome = await new Promise<string>((resolve) => {
+			const req = indexedDB.deleteDatabase('to-clear');
+			req.onsuccess = () => resolve('deleted');
+			req.onblocked = () => resolve('blocked');
+			req.onerror = () => resolve('failed');
+		});
+		expect(outcome).toBe('deleted');
+	});
+
 	it('stores a file chunk by chunk and returns the identical bytes', async () => {
 		const store = await fresh();
 		const manifest = await buildManifest(bufferSource(data), CHUNK);

@@ -3,6 +3,7 @@
 // present chunks tells a transfer where to resume.
 import { chunkLength, isChunkManifest, type ChunkManifest } from '$lib/model/file-manifest';
 import { sha256Hex, type Sha256Hex } from './hash';
+import { openDatabase, requestResult } from './idb';
 
 export interface BlobStore {
 	putManifest(manifest: ChunkManifest): Promise<void>;
@@ -26,13 +27,11 @@ const CHUNKS = 'chunks';
 type ChunkKey = [Sha256Hex, number];
 
 export async function openBlobStore(factory: IDBFactory = indexedDB, name = DB_NAME): Promise<BlobStore> {
-	const open = factory.open(name, 1);
-	open.onupgradeneeded = () => {
-		open.result.createObjectStore(MANIFESTS, { keyPath: 'sha256' });
+	const db = await openDatabase(factory, name, 1, (db) => {
+		db.createObjectStore(MANIFESTS, { keyPath: 'sha256' });
 		// Keyed [file, index] so one key range lists, or deletes, a file's chunks.
-		open.result.createObjectStore(CHUNKS);
-	};
-	const db = await request(open);
+		db.createObjectStore(CHUNKS);
+	});
 	return new IdbBlobStore(db);
 }
 
@@ -46,7 +45,7 @@ class IdbBlobStore implements BlobStore {
 
 	async manifest(file: Sha256Hex): Promise<ChunkManifest | undefined> {
 		const tx = this.db.transaction(MANIFESTS, 'readonly');
-		return (await request(tx.objectStore(MANIFESTS).get(file))) as ChunkManifest | undefined;
+		return (await requestResult(tx.objectStore(MANIFESTS).get(file))) as ChunkManifest | undefined;
 	}
 
 	async putChunk(file: Sha256Hex, index: number, bytes: Uint8Array): Promise<void> {
@@ -64,13 +63,13 @@ class IdbBlobStore implements BlobStore {
 
 	async getChunk(file: Sha256Hex, index: number): Promise<Uint8Array | undefined> {
 		const tx = this.db.transaction(CHUNKS, 'readonly');
-		const value = await request(tx.objectStore(CHUNKS).get([file, index] satisfies ChunkKey));
+		const value = await requestResult(tx.objectStore(CHUNKS).get([file, index] satisfies ChunkKey));
 		return value === undefined ? undefined : new Uint8Array(value as Uint8Array);
 	}
 
 	async presentChunks(file: Sha256Hex): Promise<number[]> {
 		const tx = this.db.transaction(CHUNKS, 'readonly');
-		const keys = (await request(tx.objectStore(CHUNKS).getAllKeys(chunksOf(file)))) as unknown as ChunkKey[];
+		const keys = (await requestResult(tx.objectStore(CHUNKS).getAllKeys(chunksOf(file)))) as unknown as ChunkKey[];
 		return keys.map(([, index]) => index);
 	}
 
@@ -102,11 +101,4 @@ class IdbBlobStore implements BlobStore {
 function chunksOf(file: Sha256Hex): IDBKeyRange {
 	// Array keys sort element by element: every [file, n] lies between [file] and [file, []].
 	return IDBKeyRange.bound([file], [file, []]);
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-	return new Promise((resolve, reject) => {
-		req.onsuccess = () => resolve(req.result);
-		req.onerror = () => reject(req.error);
-	});
 }

@@ -1,6 +1,7 @@
 // The uploads still owed to the relay, kept in IndexedDB so a file shared offline reaches the relay after a reload
 // too. Only the address is kept here: the bytes are already in the device's blob store.
 import type { Sha256Hex } from '$lib/model/file-manifest';
+import { openDatabase } from './idb';
 
 export interface QueuedUpload {
 	conversationId: string;
@@ -18,9 +19,7 @@ export interface UploadQueueStore {
 const STORE = 'uploads';
 
 export async function openUploadQueue(name: string, factory: IDBFactory = indexedDB): Promise<UploadQueueStore> {
-	const open = factory.open(name, 1);
-	open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: ['conversationId', 'sha256'] });
-	const db = await done(open);
+	const db = await openDatabase(factory, name, 1, (db) => db.createObjectStore(STORE, { keyPath: ['conversationId', 'sha256'] }));
 	const run = <T>(mode: IDBTransactionMode, body: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
 		const tx = db.transaction(STORE, mode);
 		const req = body(tx.objectStore(STORE));
@@ -35,11 +34,4 @@ export async function openUploadQueue(name: string, factory: IDBFactory = indexe
 		add: async (upload) => void (await run('readwrite', (s) => s.put(upload))),
 		remove: async (conversationId, sha256) => void (await run('readwrite', (s) => s.delete([conversationId, sha256])))
 	};
-}
-
-function done<T>(req: IDBRequest<T>): Promise<T> {
-	return new Promise((resolve, reject) => {
-		req.onsuccess = () => resolve(req.result);
-		req.onerror = () => reject(req.error);
-	});
 }
