@@ -38,7 +38,7 @@ export async function p2pPages(relayUrl: string): Promise<P2pPages> {
 			const page = await (await browser.newContext()).newPage();
 			await page.goto(`${relayUrl}/health`);
 			await page.addScriptTag({ content: script, type: 'module' });
-			await page.waitForFunction(() => 'p2p' in window);
+			await page.waitForFunction(() => 'p2p' in globalThis);
 			return page;
 		},
 		async close() {}
