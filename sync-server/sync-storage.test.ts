@@ -48,4 +48,15 @@ describe('DurableFsStorageAdapter', () => {
 		}
 		expect(readdirSync(dirname(join(dir, 'automerge')))).toEqual([]);
 	});
+
+	it('finishes the writes already started before close() resolves, so removing DATA_DIR after a stop is safe', async () => {
+		const dir = tempDir();
+		const adapter = new DurableFsStorageAdapter(join(dir, 'automerge'));
+		let settled = 0;
+		for (let i = 0; i < 20; i++) void adapter.save(['AAAAA', 'incremental', `h${i}`], new Uint8Array(64 * 1024)).finally(() => settled++);
+		await adapter.close();
+		expect(settled).toBe(20);
+		rmSync(dir, { recursive: true, force: true });
+		await expect(adapter.save(['AAAAA', 'incremental', 'late'], new Uint8Array([1]))).resolves.toBeUndefined();
+	});
 });

@@ -17,6 +17,8 @@ export class DurableFsStorageAdapter implements StorageAdapterInterface {
 	readonly #order = new Map<string, number>();
 	#seq = 0;
 	#closed = false;
+	/** Saves still writing: close() waits for them, so nothing touches DATA_DIR after the relay has stopped. */
+	readonly #writing = new Set<Promise<void>>();
 
 	constructor(baseDirectory: string, options: { fsync?: boolean } = {}) {
 		this.#dir = baseDirectory;
@@ -35,6 +37,16 @@ export class DurableFsStorageAdapter implements StorageAdapterInterface {
 	async save(key: StorageKey, data: Uint8Array): Promise<void> {
 		// After close() the Repo's throttled saves may still fire; close flushed everything already.
 		if (this.#closed) return;
+		const write = this.#write(key, data);
+		this.#writing.add(write);
+		try {
+			await write;
+		} finally {
+			this.#writing.delete(write);
+		}
+	}
+
+	async #write(key: StorageKey, data: Uint8Array): Promise<void> {
 		const file = this.#file(key);
 		const dir = path.dirname(file);
 		const temp = `${file}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
@@ -78,9 +90,10 @@ export class DurableFsStorageAdapter implements StorageAdapterInterface {
 		await fs.rm(this.#path(prefix), { recursive: true, force: true });
 	}
 
-	/** Later writes are ignored (the Repo has been flushed). */
-	close(): void {
+	/** Later writes are ignored (the Repo has been flushed); resolves once the writes already started are done. */
+	async close(): Promise<void> {
 		this.#closed = true;
+		await Promise.allSettled([...this.#writing]);
 	}
 
 	#file(key: StorageKey): string {

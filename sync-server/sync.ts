@@ -121,7 +121,7 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 			// shutdown() flushes every handle, and throws on those that never became ready: all saved above.
 			await repo!.shutdown().catch(() => {});
 		} finally {
-			storage.close();
+			await storage.close();
 		}
 	}
 }
