@@ -5,7 +5,8 @@
 // gets a 4xx JSON error, never a 5xx or a hang; and after a kill -9 and restart their conversation loads intact.
 // sync-hostile.test.ts covers each bad /sync frame alone, relay-api.test.ts each bad API request alone: this is
 // the same ground at volume, mutated at random, all at once. SEED=<n> replays a run; FUZZ_PHASE_MS sets its length.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import net from 'node:net';
 import type { DocHandle } from '@automerge/automerge-repo';
 import { cbor } from '@automerge/automerge-repo';
@@ -27,7 +28,14 @@ console.log(`relay-fuzz: seed ${seed} (SEED=${seed} replays this run)`);
 const PHASE_MS = Number(process.env.FUZZ_PHASE_MS ?? 12_000);
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** Limits lowered from the plant-sized defaults so that one address's floods reach them within seconds. */
+/**
+ * A stand-in for the built app, so pages answer as on a deployed relay whether or not `npm run build` has run yet
+ * (on a fresh clone the integration tests run before the browser tests build it, and an unbuilt relay answers 503).
+ */
+const staticDir = tempDataDir('caseroom-fuzz-static-');
+writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Caseroom</title>');
 const RELAY_ENV = {
+	STATIC_DIR: staticDir,
 	TRUST_PROXY: '1',
 	SYNC_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
 	LIMIT_SOCKETS_PER_ADDRESS: '48',
@@ -372,6 +380,7 @@ afterAll(async () => {
 	await Promise.all([petr?.shutdown(), anna?.shutdown()]);
 	await relay?.kill('SIGKILL');
 	rmSync(dataDir, { recursive: true, force: true });
+	rmSync(staticDir, { recursive: true, force: true });
 });
 
 describe(`the relay under a seeded fuzzer (seed ${seed})`, () => {
