@@ -3,7 +3,7 @@
 // present chunks tells a transfer where to resume.
 import { chunkLength, isChunkManifest, type ChunkManifest } from '$lib/model/file-manifest';
 import { sha256Hex, type Sha256Hex } from './hash';
-import { openDatabase, requestResult } from './idb';
+import { committed, openDatabase, requestResult } from '$lib/idb';
 
 export interface BlobStore {
 	putManifest(manifest: ChunkManifest): Promise<void>;
@@ -90,11 +90,7 @@ class IdbBlobStore implements BlobStore {
 	private write(stores: string[], body: (tx: IDBTransaction) => void): Promise<void> {
 		const tx = this.db.transaction(stores, 'readwrite');
 		body(tx);
-		return new Promise((resolve, reject) => {
-			tx.oncomplete = () => resolve();
-			tx.onerror = () => reject(tx.error);
-			tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-		});
+		return committed(tx);
 	}
 }
 

@@ -1,7 +1,7 @@
 // The uploads still owed to the relay, kept in IndexedDB so a file shared offline reaches the relay after a reload
 // too. Only the address is kept here: the bytes are already in the device's blob store.
 import type { Sha256Hex } from '$lib/model/file-manifest';
-import { openDatabase } from './idb';
+import { committed, openDatabase } from '$lib/idb';
 
 export interface QueuedUpload {
 	conversationId: string;
@@ -23,11 +23,7 @@ export async function openUploadQueue(name: string, factory: IDBFactory = indexe
 	const run = <T>(mode: IDBTransactionMode, body: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
 		const tx = db.transaction(STORE, mode);
 		const req = body(tx.objectStore(STORE));
-		return new Promise((resolve, reject) => {
-			tx.oncomplete = () => resolve(req.result);
-			tx.onerror = () => reject(tx.error);
-			tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-		});
+		return committed(tx, () => req.result);
 	};
 	return {
 		list: async () => ((await run('readonly', (s) => s.getAll())) as QueuedUpload[]).sort((a, b) => a.queuedAt - b.queuedAt),

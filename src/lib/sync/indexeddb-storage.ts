@@ -4,23 +4,7 @@
 // QuotaExceededError and fires only `abort` (checked in Chromium), which it does not listen for, so its save() hung
 // and every later save of that document queued behind it for ever.
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim';
-
-/** Resolves with `result()` once the transaction commits; rejects with its error when it fails or aborts. */
-function settled<T>(transaction: IDBTransaction, result: () => T): Promise<T> {
-	return new Promise((resolve, reject) => {
-		const fail = () => reject(transaction.error ?? new DOMException('The IndexedDB transaction was aborted', 'AbortError'));
-		transaction.oncomplete = () => resolve(result());
-		transaction.onerror = fail;
-		transaction.onabort = fail;
-	});
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-	return new Promise((resolve, reject) => {
-		req.onsuccess = () => resolve(req.result);
-		req.onerror = () => reject(req.error);
-	});
-}
+import { committed, requestResult } from '$lib/idb';
 
 const rangeOf = (prefix: StorageKey) => IDBKeyRange.bound(prefix, [...prefix, '\uffff']);
 const binaryOf = (record: unknown) =>
@@ -59,38 +43,38 @@ export class IndexedDBStorage implements StorageAdapterInterface {
 
 	async load(key: StorageKey): Promise<Uint8Array | undefined> {
 		const { store } = await this.#transaction('readonly');
-		return binaryOf(await request(store.get(key)));
+		return binaryOf(await requestResult(store.get(key)));
 	}
 
 	async loadRange(prefix: StorageKey): Promise<Chunk[]> {
 		const { store } = await this.#transaction('readonly');
 		const range = rangeOf(prefix);
-		const [keys, values] = await Promise.all([request(store.getAllKeys(range)), request(store.getAll(range))]);
+		const [keys, values] = await Promise.all([requestResult(store.getAllKeys(range)), requestResult(store.getAll(range))]);
 		return keys.map((key, i) => ({ key: key as StorageKey, data: binaryOf(values[i]) }));
 	}
 
 	/** The documents with content in the database (a snapshot or incremental chunk), from the keys alone. */
 	async documentIds(): Promise<Set<string>> {
 		const { store } = await this.#transaction('readonly');
-		const keys = (await request(store.getAllKeys())) as StorageKey[];
+		const keys = (await requestResult(store.getAllKeys())) as StorageKey[];
 		return new Set(keys.filter((k) => Array.isArray(k) && (k[1] === 'snapshot' || k[1] === 'incremental')).map((k) => k[0] ?? ''));
 	}
 
 	async save(key: StorageKey, binary: Uint8Array): Promise<void> {
 		const { transaction, store } = await this.#transaction('readwrite');
 		store.put({ key, binary }, key);
-		return settled(transaction, () => undefined);
+		return committed(transaction);
 	}
 
 	async remove(key: StorageKey): Promise<void> {
 		const { transaction, store } = await this.#transaction('readwrite');
 		store.delete(key);
-		return settled(transaction, () => undefined);
+		return committed(transaction);
 	}
 
 	async removeRange(prefix: StorageKey): Promise<void> {
 		const { transaction, store } = await this.#transaction('readwrite');
 		store.delete(rangeOf(prefix));
-		return settled(transaction, () => undefined);
+		return committed(transaction);
 	}
 }
