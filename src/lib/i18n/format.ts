@@ -3,8 +3,8 @@ import type { Locale } from './messages';
 
 const tag = (locale: Locale) => (locale === 'cs' ? 'cs-CZ' : 'en-GB');
 
-export function formatTime(at: number, locale: Locale): string {
-	return new Intl.DateTimeFormat(tag(locale), { hour: '2-digit', minute: '2-digit' }).format(at);
+export function formatTime(at: number, locale: Locale, options: { seconds?: boolean } = {}): string {
+	return new Intl.DateTimeFormat(tag(locale), { hour: '2-digit', minute: '2-digit', second: options.seconds ? '2-digit' : undefined }).format(at);
 }
 
 /** "Today" and "Yesterday" come from the caller's catalogue; other days by date, with the year when it is not this one. */

@@ -141,6 +141,24 @@ describe('GuardedStorage', () => {
 		storage.close();
 	});
 
+	it('keeps retrying while the device stays full, says when it last tried, and saves once space returns late', async () => {
+		const device = new Device(new IndexedDBStorage(freshDb()));
+		let clock = 1_000;
+		const storage = new GuardedStorage(device, { retryMs: 20, now: () => clock });
+		device.full = true;
+		await storage.save(['doc-a', 'snapshot', 's'], bytes(9));
+		expect(storage.health).toMatchObject({ status: 'full', triedAt: 1_000 });
+		// Space comes back only much later (a tablet reclaiming deleted photos): every retry meanwhile is refused again.
+		clock = 2_000;
+		await expect.poll(() => storage.health.status === 'full' && storage.health.triedAt, { timeout: 2000 }).toBe(2_000);
+		clock = 3_000;
+		await expect.poll(() => storage.health.status === 'full' && storage.health.triedAt, { timeout: 2000 }).toBe(3_000);
+		device.full = false;
+		await expect.poll(() => storage.health.status, { timeout: 2000 }).toBe('ok');
+		expect(await device.load(['doc-a', 'snapshot', 's'])).toEqual(bytes(9));
+		storage.close();
+	});
+
 	it('lets a Repo write through a full device without failing, and a reload finds everything once space returns', async () => {
 		const name = freshDb();
 		const device = new Device(new IndexedDBStorage(name));

@@ -8,10 +8,12 @@ import { errorText } from '../error-text';
 export type StorageHealth =
 	| { status: 'ok' }
 	/**
-	 * full: no space; failed: another refusal; closed: the browser took the storage away while the page ran (cleared
-	 * site data), for the rest of this page's life. `unsaved`: the documents whose latest changes only memory holds.
+	 * full: no space; failed: another refusal. Both are retried by themselves until the device takes the writes;
+	 * `triedAt` is when the device last refused them (the first time, or a retry), so the person sees it keeps trying.
 	 */
-	| { status: 'full' | 'failed' | 'closed'; detail: string; unsaved: readonly string[] };
+	| { status: 'full' | 'failed'; detail: string; unsaved: readonly string[]; triedAt: number }
+	/** The browser took the storage away while the page ran (cleared site data), for the rest of this page's life. */
+	| { status: 'closed'; detail: string; unsaved: readonly string[] };
 
 type Write =
 	| { op: 'save'; key: StorageKey; data: Uint8Array }
@@ -19,8 +21,10 @@ type Write =
 	| { op: 'removeRange'; key: StorageKey };
 
 export interface GuardedStorageOptions {
-	/** How long to wait before trying refused writes again. */
+	/** How long to wait before trying refused writes again (again and again, however long the device stays full). */
 	retryMs?: number;
+	/** The clock for `triedAt` (tests). */
+	now?: () => number;
 	/** A document's content reached the device (the first time in this page, or again after a refusal). */
 	onStored?: (documentId: string) => void;
 	/** A document was removed from the device. */
@@ -160,7 +164,7 @@ export class GuardedStorage implements StorageAdapterInterface {
 	#refused(err: unknown) {
 		if (this.#health.status === 'closed') return this.#setHealth({ ...this.#health, unsaved: this.#unsaved() });
 		const status = isQuotaError(err) ? 'full' : 'failed';
-		this.#setHealth({ status, detail: errorText(err), unsaved: this.#unsaved() });
+		this.#setHealth({ status, detail: errorText(err), unsaved: this.#unsaved(), triedAt: (this.#options.now ?? Date.now)() });
 		this.#schedule();
 	}
 

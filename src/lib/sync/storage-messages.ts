@@ -1,10 +1,11 @@
 // Reads no UI state. What the app says about this device's own storage: full, failing, or cleared by the browser.
 export const storageEn = {
 	'storage.full':
-		'This device’s storage is full. New messages still reach the server while you are online, but they are not kept on this device, so do not close Caseroom while offline. Free some space (old photos, files or apps); Caseroom saves again by itself.',
+		'This device’s storage is full. New messages still reach the server while you are online, but they are not kept on this device, so do not close Caseroom while offline. Free some space (old photos, files or apps): Caseroom keeps trying every few seconds and saves again by itself.',
 	'storage.failed':
 		'This device could not save your latest changes ({detail}). They still reach the server while you are online; Caseroom keeps trying to save them here.',
 	'storage.retry': 'Try saving again',
+	'storage.lastTry': 'Last tried at {time}.',
 	'storage.closed':
 		'The browser cleared this device’s saved conversations while Caseroom was open. Reload to fetch them again from the server; until then, what you write still reaches the server while you are online but is not kept on this device.',
 	'storage.reload': 'Reload',
@@ -20,10 +21,11 @@ export const storageEn = {
 
 export const storageCs: Record<keyof typeof storageEn, string> = {
 	'storage.full':
-		'Úložiště tohoto zařízení je plné. Nové zprávy se při připojení k síti stále dostanou na server, ale v tomto zařízení se neukládají, proto Caseroom bez připojení nezavírejte. Uvolněte místo (staré fotky, soubory nebo aplikace); Caseroom pak začne znovu ukládat sám.',
+		'Úložiště tohoto zařízení je plné. Nové zprávy se při připojení k síti stále dostanou na server, ale v tomto zařízení se neukládají, proto Caseroom bez připojení nezavírejte. Uvolněte místo (staré fotky, soubory nebo aplikace): Caseroom to každých pár sekund zkouší znovu a uloží vše sám.',
 	'storage.failed':
 		'Toto zařízení nemohlo uložit vaše poslední změny ({detail}). Při připojení k síti se stále dostanou na server; Caseroom je zde zkouší uložit znovu.',
 	'storage.retry': 'Zkusit znovu uložit',
+	'storage.lastTry': 'Naposledy zkoušeno v {time}.',
 	'storage.closed':
 		'Prohlížeč vymazal konverzace uložené v tomto zařízení, zatímco byl Caseroom otevřený. Načtěte stránku znovu a konverzace se stáhnou ze serveru; do té doby se to, co napíšete, při připojení k síti dostane na server, ale v tomto zařízení se neuloží.',
 	'storage.reload': 'Načíst znovu',

@@ -20,6 +20,18 @@ export async function checkToken(token: string, fetchFn: typeof fetch = fetch): 
 	}
 }
 
+/**
+ * A person who freed space went to another app to do it: when Caseroom is in front again, the refused writes are
+ * tried at once rather than at the next timed retry.
+ */
+function retryWhenBack(storage: { readonly health: StorageHealth; retryNow(): Promise<boolean> }): () => void {
+	const onVisible = () => {
+		if (document.visibilityState === 'visible' && (storage.health.status === 'full' || storage.health.status === 'failed')) void storage.retryNow();
+	};
+	document.addEventListener('visibilitychange', onVisible);
+	return () => document.removeEventListener('visibilitychange', onVisible);
+}
+
 export class SyncSession {
 	client = $state.raw<ClientRepo | null>(null);
 	connection = $state.raw<ConnectionSnapshot>({ status: 'connecting', lastError: null, relayStorageId: null, retryAt: null });
@@ -45,6 +57,7 @@ export class SyncSession {
 			const device = client.device;
 			if (device) {
 				this.#unsubscribe.push(device.storage.subscribe((health) => (this.storageHealth = health)));
+				this.#unsubscribe.push(retryWhenBack(device.storage));
 				this.eviction = device.eviction;
 			}
 			this.client = client;
