@@ -1,6 +1,6 @@
 // The relay's configuration: read from the environment once, checked, and handed around as one typed object.
 import { resolve } from 'node:path';
-import type { BucketSpec } from './rate-limit.ts';
+import type { BucketSpec } from './http/rate-limit.ts';
 
 export interface Config {
 	host: string;

@@ -1,7 +1,7 @@
 // `npm run relay` / `npm start`: load the configuration, start the relay, stop it cleanly on SIGINT/SIGTERM.
 import { ConfigError, loadConfig } from './config.ts';
-import { DataDirLocked } from './data-lock.ts';
-import { JournalCorrupt } from './journal.ts';
+import { DataDirLocked } from './storage/data-lock.ts';
+import { JournalCorrupt } from './storage/journal.ts';
 import { createServer } from './server.ts';
 
 // automerge-repo saves in the background; a failed save (disk full, EIO) must be reported, not kill the relay:

@@ -6,19 +6,19 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { UserId } from '../src/lib/model/ids.ts';
-import { runAdminCommand } from './admin-commands.ts';
-import { listenForAdmin } from './admin-socket.ts';
-import { createApiHandler, type AccessHooks } from './api.ts';
+import { runAdminCommand } from './admin/commands.ts';
+import { listenForAdmin } from './admin/socket.ts';
+import { createApiHandler, type AccessHooks } from './http/api.ts';
 import type { Config } from './config.ts';
-import { loadDemoDirectoryIfEmpty } from './demo-directory.ts';
-import { openJournalStore, type DirectoryStore } from './directory-store.ts';
-import { discardBody, refuseUpgrade, requestScheme, sendError, sendJson } from './http-util.ts';
-import { createLoginThrottle } from './login-throttle.ts';
-import { createPeerSignalling, PEERJS_PATH } from './peer.ts';
-import { createRequestGuard } from './request-guard.ts';
-import { createStaticHandler } from './static-files.ts';
-import { createSyncRelay } from './sync.ts';
-import { createTokens, loadTokenKey } from './tokens.ts';
+import { loadDemoDirectoryIfEmpty } from './directory/demo.ts';
+import { openJournalStore, type DirectoryStore } from './directory/store.ts';
+import { discardBody, refuseUpgrade, requestScheme, sendError, sendJson } from './http/http-util.ts';
+import { createLoginThrottle } from './auth/login-throttle.ts';
+import { createPeerSignalling, PEERJS_PATH } from './peer/signalling.ts';
+import { createRequestGuard } from './http/request-guard.ts';
+import { createStaticHandler } from './http/static-files.ts';
+import { createSyncRelay } from './sync/relay.ts';
+import { createTokens, loadTokenKey } from './auth/tokens.ts';
 
 export interface RelayServer {
 	/** e.g. http://127.0.0.1:3030 (localhost when listening on every interface). */

@@ -151,7 +151,7 @@ export function runAdmin(dataDir: string, ...args: string[]): Promise<{ code: nu
 	return new Promise((resolvePromise) => {
 		execFile(
 			process.execPath,
-			['--import', 'tsx', 'sync-server/admin-cli.ts', ...args],
+			['--import', 'tsx', 'sync-server/admin/cli.ts', ...args],
 			{ cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, timeout: 20_000 },
 			(err, stdout, stderr) => resolvePromise({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
 		);

@@ -11,7 +11,7 @@ import { next as Automerge } from '@automerge/automerge';
 import { parseAutomergeUrl, stringifyAutomergeUrl, type BinaryDocumentId, type DocHandle } from '@automerge/automerge-repo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { sendAdminCommand } from '../../sync-server/admin-socket.ts';
+import { sendAdminCommand } from '../../sync-server/admin/socket.ts';
 import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo.ts';
 import { prng, seedFromEnv, type Prng } from '../helpers/prng.ts';
 import { api, login, startRelay, type TestRelay } from '../helpers/relay.ts';

@@ -2,7 +2,7 @@
 // registry enforcing CONTRACT.md's "Who may talk to whom".
 import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendAdminCommand } from '../../sync-server/admin-socket.ts';
+import { sendAdminCommand } from '../../sync-server/admin/socket.ts';
 import { api, login, startRelay, type TestRelay } from '../helpers/relay.ts';
 
 const newDocumentId = () => parseAutomergeUrl(generateAutomergeUrl()).documentId as string;

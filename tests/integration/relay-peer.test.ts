@@ -4,7 +4,7 @@
 import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { sendAdminCommand } from '../../sync-server/admin-socket.ts';
+import { sendAdminCommand } from '../../sync-server/admin/socket.ts';
 import { api, login, startRelay, type TestRelay } from '../helpers/relay.ts';
 
 let relay: TestRelay;

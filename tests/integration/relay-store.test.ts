@@ -4,10 +4,10 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asCaseId, asConversationId, asOrgId, asUserId } from '../../src/lib/model/ids.ts';
-import { DataDirLocked } from '../../sync-server/data-lock.ts';
-import type { StoredPerson } from '../../sync-server/directory-events.ts';
-import { openJournalStore, type DirectoryStore } from '../../sync-server/directory-store.ts';
-import { JournalCorrupt } from '../../sync-server/journal.ts';
+import { DataDirLocked } from '../../sync-server/storage/data-lock.ts';
+import type { StoredPerson } from '../../sync-server/directory/events.ts';
+import { openJournalStore, type DirectoryStore } from '../../sync-server/directory/store.ts';
+import { JournalCorrupt } from '../../sync-server/storage/journal.ts';
 import { startRelay, tempDataDir } from '../helpers/relay.ts';
 
 const dirs: string[] = [];

@@ -8,7 +8,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { describe } from 'vitest';
 import { asUserId } from '../../src/lib/model/ids.ts';
 import { RelayClientAdapter } from '../../src/lib/sync/websocket-client-adapter.ts';
-import { RelayNetworkAdapter } from '../../sync-server/sync-network.ts';
+import { RelayNetworkAdapter } from '../../sync-server/sync/network.ts';
 import { FAST_BACKOFF } from './sync-harness.ts';
 
 describe('our WebSocket adapters', () => {

@@ -10,7 +10,7 @@ import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websoc
 import { WebSocket } from 'ws';
 import { asUserId } from '../../src/lib/model/ids.ts';
 import { createClientRepo, type ClientRepo, type ClientRepoOptions } from '../../src/lib/sync/client-repo.ts';
-import { createSyncRelay, type SyncRelay } from '../../sync-server/sync.ts';
+import { createSyncRelay, type SyncRelay } from '../../sync-server/sync/relay.ts';
 
 export const FAST_BACKOFF = { initialMs: 50, maxMs: 400 };
 

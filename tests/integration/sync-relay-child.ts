@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asUserId } from '../../src/lib/model/ids.ts';
-import { createSyncRelay } from '../../sync-server/sync.ts';
+import { createSyncRelay } from '../../sync-server/sync/relay.ts';
 
 const [dataDir, port = '0'] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: sync-relay-child.ts <dataDir> [port]');

@@ -1,4 +1,4 @@
-// The relay as a ChunkSource for the fetcher (sync-server/api-files.ts): its manifest, which chunks it holds, and
+// The relay as a ChunkSource for the fetcher (sync-server/files/api-files.ts): its manifest, which chunks it holds, and
 // each chunk's bytes. The fetcher verifies what arrives; this only moves bytes.
 import { isChunkManifest, type ChunkManifest, type Sha256Hex } from '$lib/model/file-manifest';
 import type { ChunkSource, SourceFinder } from './chunk-source';

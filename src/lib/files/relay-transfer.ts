@@ -1,4 +1,4 @@
-// Files through the relay (sync-server/api-files.ts): upload resumes from the chunks the relay already has, and a
+// Files through the relay (sync-server/files/api-files.ts): upload resumes from the chunks the relay already has, and a
 // download verifies every chunk and the whole file before anyone sees it. The fetcher (file-fetch.ts) is the
 // device-first way to download; downloadFromRelay stays for the whiteboard's picture import.
 import { chunkCount, chunkRange, type ChunkManifest } from '$lib/model/file-manifest';

@@ -1,0 +1,61 @@
+// The directory journal's records: one event per change, a discriminated union with a decoder that refuses
+// anything it does not understand (a journal written by a newer relay, or damage).
+import type { Organisation, Person, RegisteredConversation, ServiceCase } from '../../src/lib/model/directory.ts';
+import type { ConversationId, UserId } from '../../src/lib/model/ids.ts';
+
+/** A person as the relay keeps them: with the password hash and the token epoch. */
+export interface StoredPerson extends Person {
+	passwordHash: string;
+	/** Bumped on a password reset and on disable: tokens carrying an older epoch are refused. */
+	tokenEpoch: number;
+}
+
+export type DocumentKind = 'whiteboard';
+
+/** The journal keeps a conversation's documents as their own events. */
+export type ConversationRecord = Omit<RegisteredConversation, 'documents'>;
+
+export interface AttachedDocument {
+	documentId: string;
+	conversationId: ConversationId;
+	kind: DocumentKind;
+	attachedBy: UserId;
+	/** Milliseconds since the epoch. */
+	attachedAt: number;
+}
+
+export type DirectoryEvent =
+	| { type: 'orgAdded'; org: Organisation }
+	| { type: 'personAdded'; person: StoredPerson }
+	| { type: 'personDisabled'; userId: UserId }
+	| { type: 'personEnabled'; userId: UserId }
+	| { type: 'passwordSet'; userId: UserId; passwordHash: string }
+	| { type: 'caseAdded'; serviceCase: ServiceCase }
+	| { type: 'conversationRegistered'; conversation: ConversationRecord }
+	| { type: 'membersAdded'; conversationId: ConversationId; members: UserId[]; by: UserId }
+	/** `by` removed `members` (or left, when `members` is only `by`); they lose access to everything of it at once. */
+	| { type: 'membersRemoved'; conversationId: ConversationId; members: UserId[]; by: UserId }
+	| { type: 'documentAttached'; document: AttachedDocument };
+
+const FIELDS: Record<DirectoryEvent['type'], string[]> = {
+	orgAdded: ['org'],
+	personAdded: ['person'],
+	personDisabled: ['userId'],
+	personEnabled: ['userId'],
+	passwordSet: ['userId', 'passwordHash'],
+	caseAdded: ['serviceCase'],
+	conversationRegistered: ['conversation'],
+	membersAdded: ['conversationId', 'members', 'by'],
+	membersRemoved: ['conversationId', 'members', 'by'],
+	documentAttached: ['document']
+};
+
+/** Checks the shape of a journal line (deep checks are the state's job); throws on anything unknown. */
+export function decodeDirectoryEvent(value: unknown): DirectoryEvent {
+	if (typeof value !== 'object' || value === null) throw new TypeError('not an object');
+	const type = (value as { type?: unknown }).type;
+	if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type)) throw new TypeError(`unknown event type ${JSON.stringify(type)}`);
+	for (const field of FIELDS[type as DirectoryEvent['type']])
+		if ((value as Record<string, unknown>)[field] === undefined) throw new TypeError(`${type} without ${field}`);
+	return value as DirectoryEvent;
+}

@@ -1,0 +1,150 @@
+// The directory and ACL in memory: journal events applied to maps, with the invariants checked before any
+// change (unique usernames, known organisations, members who exist...). Reads no files: the store persists.
+import type { Organisation, ServiceCase } from '../../src/lib/model/directory.ts';
+import type { CaseId, ConversationId, OrgId, UserId } from '../../src/lib/model/ids.ts';
+import type { AttachedDocument, ConversationRecord, DirectoryEvent, StoredPerson } from './events.ts';
+
+export class DirectoryError extends Error {}
+
+export class DirectoryState {
+	readonly orgs = new Map<OrgId, Organisation>();
+	readonly people = new Map<UserId, StoredPerson>();
+	readonly usernames = new Map<string, UserId>();
+	readonly cases = new Map<CaseId, ServiceCase>();
+	readonly conversations = new Map<ConversationId, ConversationRecord>();
+	/** Attached documents (whiteboards) by document id. */
+	readonly documents = new Map<string, AttachedDocument>();
+	readonly documentsOf = new Map<ConversationId, AttachedDocument[]>();
+	readonly memberships = new Map<UserId, Set<ConversationId>>();
+
+	/** Why this event cannot be applied, or null. */
+	problem(e: DirectoryEvent): string | null {
+		switch (e.type) {
+			case 'orgAdded':
+				return this.orgs.has(e.org.id) ? `Organisation "${e.org.id}" already exists.` : null;
+			case 'personAdded':
+				if (this.people.has(e.person.id) || this.usernames.has(e.person.username))
+					return `Username "${e.person.username}" is already taken.`;
+				return this.orgs.has(e.person.org) ? null : `No organisation "${e.person.org}".`;
+			case 'personDisabled':
+			case 'personEnabled':
+			case 'passwordSet':
+				return this.people.has(e.userId) ? null : `No person "${e.userId}".`;
+			case 'caseAdded':
+				if (this.cases.has(e.serviceCase.id)) return `Service case ${e.serviceCase.number} already exists.`;
+				return this.orgs.has(e.serviceCase.org) ? null : `No organisation "${e.serviceCase.org}".`;
+			case 'conversationRegistered': {
+				const c = e.conversation;
+				if (this.isKnownDocument(c.id)) return `Document ${c.id} is already registered.`;
+				if (c.caseId !== null && !this.cases.has(c.caseId)) return `No service case "${c.caseId}".`;
+				return this.unknownPerson([...c.members, c.createdBy]);
+			}
+			case 'membersAdded':
+				if (!this.conversations.has(e.conversationId)) return `No conversation ${e.conversationId}.`;
+				return this.unknownPerson(e.members);
+			case 'membersRemoved': {
+				const c = this.conversations.get(e.conversationId);
+				if (!c) return `No conversation ${e.conversationId}.`;
+				// The API's policy says the same; this guards the journal itself (and the admin socket).
+				return c.members.every((m) => e.members.includes(m)) ? `Conversation ${e.conversationId} would have no member left.` : null;
+			}
+			case 'documentAttached':
+				if (this.isKnownDocument(e.document.documentId)) return `Document ${e.document.documentId} is already registered.`;
+				return this.conversations.has(e.document.conversationId) ? null : `No conversation ${e.document.conversationId}.`;
+		}
+	}
+
+	apply(e: DirectoryEvent): void {
+		const problem = this.problem(e);
+		if (problem) throw new DirectoryError(problem);
+		switch (e.type) {
+			case 'orgAdded':
+				this.orgs.set(e.org.id, e.org);
+				break;
+			case 'personAdded':
+				this.people.set(e.person.id, { ...e.person });
+				this.usernames.set(e.person.username, e.person.id);
+				break;
+			case 'personDisabled':
+				this.updatePerson(e.userId, (p) => ({ disabled: true, tokenEpoch: p.tokenEpoch + 1 }));
+				break;
+			case 'personEnabled':
+				this.updatePerson(e.userId, () => ({ disabled: false }));
+				break;
+			case 'passwordSet':
+				this.updatePerson(e.userId, (p) => ({ passwordHash: e.passwordHash, tokenEpoch: p.tokenEpoch + 1 }));
+				break;
+			case 'caseAdded':
+				this.cases.set(e.serviceCase.id, e.serviceCase);
+				break;
+			case 'conversationRegistered':
+				this.conversations.set(e.conversation.id, { ...e.conversation, members: [] });
+				this.addMembers(e.conversation.id, [e.conversation.createdBy, ...e.conversation.members]);
+				break;
+			case 'membersAdded':
+				this.addMembers(e.conversationId, e.members);
+				break;
+			case 'membersRemoved':
+				this.removeMembers(e.conversationId, e.members);
+				break;
+			case 'documentAttached':
+				this.documents.set(e.document.documentId, e.document);
+				this.documentsOf.set(e.document.conversationId, [...(this.documentsOf.get(e.document.conversationId) ?? []), e.document]);
+				break;
+		}
+	}
+
+	/** The conversation a document belongs to: itself, or the one it is attached to. */
+	conversationOf(documentId: string): ConversationRecord | undefined {
+		const id = (this.documents.get(documentId)?.conversationId ?? documentId) as ConversationId;
+		return this.conversations.get(id);
+	}
+
+	isKnownDocument(documentId: string): boolean {
+		return this.conversations.has(documentId as ConversationId) || this.documents.has(documentId);
+	}
+
+	liveEntityCount(): number {
+		return this.orgs.size + this.people.size + this.cases.size + this.conversations.size + this.documents.size;
+	}
+
+	/** The fewest events that rebuild this state (for compaction). */
+	*snapshot(): Generator<DirectoryEvent> {
+		for (const org of this.orgs.values()) yield { type: 'orgAdded', org };
+		for (const person of this.people.values()) yield { type: 'personAdded', person };
+		for (const serviceCase of this.cases.values()) yield { type: 'caseAdded', serviceCase };
+		for (const conversation of this.conversations.values()) {
+			yield { type: 'conversationRegistered', conversation };
+			// Registering always makes the creator a member: one who has left must leave again.
+			if (!conversation.members.includes(conversation.createdBy))
+				yield { type: 'membersRemoved', conversationId: conversation.id, members: [conversation.createdBy], by: conversation.createdBy };
+		}
+		for (const document of this.documents.values()) yield { type: 'documentAttached', document };
+	}
+
+	private unknownPerson(ids: UserId[]): string | null {
+		const unknown = ids.find((id) => !this.people.has(id));
+		return unknown === undefined ? null : `No person "${unknown}".`;
+	}
+
+	private updatePerson(id: UserId, change: (p: StoredPerson) => Partial<StoredPerson>) {
+		const person = this.people.get(id)!;
+		this.people.set(id, { ...person, ...change(person) });
+	}
+
+	private removeMembers(id: ConversationId, members: UserId[]) {
+		const conversation = this.conversations.get(id)!;
+		this.conversations.set(id, { ...conversation, members: conversation.members.filter((m) => !members.includes(m)) });
+		for (const m of members) this.memberships.get(m)?.delete(id);
+	}
+
+	private addMembers(id: ConversationId, members: UserId[]) {
+		const conversation = this.conversations.get(id)!;
+		const added = [...new Set(members)].filter((m) => !conversation.members.includes(m));
+		this.conversations.set(id, { ...conversation, members: [...conversation.members, ...added] });
+		for (const m of added) {
+			if (!this.memberships.has(m)) this.memberships.set(m, new Set());
+			this.memberships.get(m)!.add(id);
+		}
+	}
+}

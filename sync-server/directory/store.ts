@@ -1,0 +1,108 @@
+// The relay's durable directory and ACL (organisations, people, service cases, conversation registry).
+//
+// Store decision: an append-only JSON-lines journal, DATA_DIR/directory.jsonl, one event per line, written with
+// writeSync + fsyncSync before the API answers, so kill -9 at any moment loses nothing acknowledged. It is replayed
+// into in-memory maps at start (thousands of people and conversations replay in milliseconds, and every access
+// check is a map lookup); a torn last line is dropped; the journal is compacted at start when it holds many more
+// lines than live entities. No native build (better-sqlite3 needs a compiler at `npm ci`), no extra memory
+// (PGlite holds hundreds of MB). Everything goes through `DirectoryStore`, so SQLite or PostgreSQL can replace it.
+// One writer per DATA_DIR, enforced by a lock file.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Organisation, ServiceCase } from '../../src/lib/model/directory.ts';
+import type { CaseId, ConversationId, OrgId, UserId } from '../../src/lib/model/ids.ts';
+import { lockDataDir } from '../storage/data-lock.ts';
+import { decodeDirectoryEvent, type AttachedDocument, type ConversationRecord, type DirectoryEvent, type StoredPerson } from './events.ts';
+import { DirectoryError, DirectoryState } from './state.ts';
+import { openJournal } from '../storage/journal.ts';
+
+export interface DirectoryStore {
+	organisation(id: OrgId): Organisation | undefined;
+	organisations(): Organisation[];
+	person(id: UserId): StoredPerson | undefined;
+	personByUsername(username: string): StoredPerson | undefined;
+	people(): StoredPerson[];
+	serviceCase(id: CaseId): ServiceCase | undefined;
+	cases(): ServiceCase[];
+	conversation(id: string): ConversationRecord | undefined;
+	/** The conversation a document is, or is attached to. */
+	conversationOf(documentId: string): ConversationRecord | undefined;
+	documentsOf(id: ConversationId): AttachedDocument[];
+	conversationsOf(userId: UserId): ConversationRecord[];
+	conversationCount(): number;
+	/** An enabled member of the document's conversation (for an attached document, of the conversation it belongs to). */
+	mayRead(userId: UserId, documentId: string): boolean;
+	/** Applies a change durably: on disk when it returns. Throws DirectoryError when the change breaks an invariant. */
+	commit(event: DirectoryEvent): void;
+	/** True until anything was ever written (the demo directory is loaded then). */
+	isEmpty(): boolean;
+	close(): void;
+}
+
+export interface OpenStoreOptions {
+	/** Who holds the lock, for the message a second writer sees. */
+	holder?: string;
+	warn?: (message: string) => void;
+}
+
+/** Compact when the journal holds more than this many lines per live entity (plus some slack). */
+const COMPACT_RATIO = 2;
+const COMPACT_SLACK = 100;
+
+export function openJournalStore(dataDir: string, options: OpenStoreOptions = {}): DirectoryStore {
+	const warn = options.warn ?? ((m: string) => console.warn(m));
+	mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+	const lock = lockDataDir(dataDir, options.holder);
+	try {
+		const path = join(dataDir, 'directory.jsonl');
+		const { journal, records } = openJournal(path, decodeDirectoryEvent, warn);
+		const state = new DirectoryState();
+		for (const record of records) state.apply(record);
+		if (records.length > COMPACT_RATIO * state.liveEntityCount() + COMPACT_SLACK) journal.rewrite(state.snapshot());
+		return journalStore(state, journal, lock.release);
+	} catch (err) {
+		lock.release();
+		throw err;
+	}
+}
+
+function journalStore(state: DirectoryState, journal: { append(e: DirectoryEvent): void; close(): void }, release: () => void): DirectoryStore {
+	let closed = false;
+	const byUsername = (username: string) => {
+		const id = state.usernames.get(username);
+		return id === undefined ? undefined : state.people.get(id);
+	};
+	return {
+		organisation: (id) => state.orgs.get(id),
+		organisations: () => [...state.orgs.values()],
+		person: (id) => state.people.get(id),
+		personByUsername: byUsername,
+		people: () => [...state.people.values()],
+		serviceCase: (id) => state.cases.get(id),
+		cases: () => [...state.cases.values()],
+		conversation: (id) => state.conversations.get(id as ConversationId),
+		conversationOf: (documentId) => state.conversationOf(documentId),
+		documentsOf: (id) => state.documentsOf.get(id) ?? [],
+		conversationsOf: (userId) => [...(state.memberships.get(userId) ?? [])].map((id) => state.conversations.get(id)!),
+		conversationCount: () => state.conversations.size,
+		mayRead(userId, documentId) {
+			const person = state.people.get(userId);
+			if (!person || person.disabled) return false;
+			return state.conversationOf(documentId)?.members.includes(userId) ?? false;
+		},
+		commit(event) {
+			if (closed) throw new Error('The directory store is closed.');
+			const problem = state.problem(event);
+			if (problem) throw new DirectoryError(problem);
+			journal.append(event);
+			state.apply(event);
+		},
+		isEmpty: () => state.orgs.size === 0,
+		close() {
+			if (closed) return;
+			closed = true;
+			journal.close();
+			release();
+		}
+	};
+}

@@ -1,0 +1,151 @@
+// The relay's open /sync sockets: the user each was authenticated as, the peer id it joined as, keepalive pings,
+// a deadline to join, and dropping a socket so that its peer is forgotten (and loses access) at once.
+import type { PeerId } from '@automerge/automerge-repo';
+import { WebSocket, type RawData } from 'ws';
+import type { UserId } from '../../src/lib/model/ids.ts';
+import { createSocketLimiter, type BucketSpec } from '../http/rate-limit.ts';
+import { encodeFrame } from './wire.ts';
+
+/** WebSocket close code 1008: policy violation (a refused join, a flooding client). */
+export const POLICY_VIOLATION = 1008;
+
+export interface Connection {
+	readonly socket: WebSocket;
+	readonly userId: UserId;
+	peerId: PeerId | null;
+	alive: boolean;
+	/** Forgotten: frames still arriving (during a close handshake) are ignored. */
+	closed: boolean;
+}
+
+export interface SyncSocketsOptions {
+	onMessage(connection: Connection, data: RawData, isBinary: boolean): void;
+	/** A joined peer's socket is gone (closed, dropped or replaced). */
+	onPeerGone(peerId: PeerId): void;
+	keepAliveMs?: number;
+	joinTimeoutMs?: number;
+	/** Frames and bytes one socket may send; a socket over either is closed with 1008. Unlimited when omitted. */
+	limits?: { messages: BucketSpec; bytes: BucketSpec };
+	log(message: string): void;
+}
+
+export class SyncSockets {
+	readonly #options: SyncSocketsOptions;
+	readonly #all = new Set<Connection>();
+	readonly #byPeer = new Map<PeerId, Connection>();
+	#keepAlive: ReturnType<typeof setInterval> | undefined;
+
+	constructor(options: SyncSocketsOptions) {
+		this.#options = options;
+	}
+
+	startKeepAlive(): void {
+		clearInterval(this.#keepAlive);
+		this.#keepAlive = setInterval(() => this.#ping(), this.#options.keepAliveMs ?? 10_000);
+		this.#keepAlive.unref?.();
+	}
+
+	stop(): void {
+		clearInterval(this.#keepAlive);
+		this.#keepAlive = undefined;
+		for (const connection of [...this.#all]) this.drop(connection);
+	}
+
+	add(socket: WebSocket, userId: UserId): void {
+		const connection: Connection = { socket, userId, peerId: null, alive: true, closed: false };
+		this.#all.add(connection);
+		const joinTimer = setTimeout(() => connection.peerId === null && this.drop(connection), this.#options.joinTimeoutMs ?? 10_000);
+		joinTimer.unref?.();
+		socket.on('pong', () => (connection.alive = true));
+		const limiter = this.#options.limits && createSocketLimiter(this.#options.limits);
+		socket.on('message', (data, isBinary) => {
+			if (connection.closed) return;
+			connection.alive = true;
+			if (limiter && !limiter.take(rawSize(data)).allowed) {
+				this.#options.log(`Closing a sync socket of ${userId}: it sends faster than its limit`);
+				return this.closeForPolicy(connection, 'sending too fast');
+			}
+			this.#options.onMessage(connection, data, isBinary);
+		});
+		socket.on('close', () => {
+			clearTimeout(joinTimer);
+			this.forget(connection);
+		});
+	}
+
+	/** Binds a joined socket to its peer id; an older socket of the same peer (a reconnect) is dropped. */
+	bind(connection: Connection, peerId: PeerId): void {
+		const previous = this.#byPeer.get(peerId);
+		if (previous) this.drop(previous);
+		connection.peerId = peerId;
+		this.#byPeer.set(peerId, connection);
+	}
+
+	byPeer(peerId: PeerId): Connection | undefined {
+		return this.#byPeer.get(peerId);
+	}
+
+	count(): number {
+		return this.#all.size;
+	}
+
+	dropUser(userId: UserId): void {
+		for (const connection of [...this.#all]) if (connection.userId === userId) this.drop(connection);
+	}
+
+	send(connection: Connection, frame: Parameters<typeof encodeFrame>[0]): void {
+		if (connection.socket.readyState !== WebSocket.OPEN) return;
+		try {
+			connection.socket.send(encodeFrame(frame));
+		} catch (error) {
+			this.#options.log(`Sending to ${connection.peerId} failed: ${String(error)}`);
+			this.drop(connection);
+		}
+	}
+
+	/** Closes the socket at once. */
+	drop(connection: Connection): void {
+		connection.socket.terminate();
+		this.forget(connection);
+	}
+
+	/** Closes with 1008 and forgets the socket at once; one that does not answer the close handshake is cut a moment later. */
+	closeForPolicy(connection: Connection, reason: string): void {
+		connection.socket.close(POLICY_VIOLATION, reason);
+		// Stop reading: a flood already in the pipe would otherwise still be parsed, frame by ignored frame.
+		connection.socket.pause();
+		this.forget(connection);
+		setTimeout(() => connection.socket.terminate(), 1000).unref?.();
+	}
+
+	/** Forgets the socket (its close handshake may still run). */
+	forget(connection: Connection): void {
+		if (!this.#all.delete(connection)) return;
+		connection.closed = true;
+		const { peerId } = connection;
+		if (peerId !== null && this.#byPeer.get(peerId) === connection) {
+			this.#byPeer.delete(peerId);
+			this.#options.onPeerGone(peerId);
+		}
+	}
+
+	#ping(): void {
+		for (const connection of [...this.#all]) {
+			if (!connection.alive) {
+				this.drop(connection);
+				continue;
+			}
+			connection.alive = false;
+			try {
+				connection.socket.ping();
+			} catch {
+				this.drop(connection);
+			}
+		}
+	}
+}
+
+/** Bytes of a frame as ws hands it over (a Buffer, an ArrayBuffer or fragments). */
+export function rawSize(data: RawData): number {
+	return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
+}
