@@ -1,0 +1,27 @@
+// What the sync engine keeps of each Automerge document, behind one interface: today the group-committed log and
+// per-document snapshots in DATA_DIR (log-store.ts); a PostgreSQL table can implement the same later. The engine
+// never reads files itself and never decides how a batch becomes durable.
+import type { DocumentId } from '@automerge/automerge-repo/slim';
+
+export interface DocumentStore {
+	/**
+	 * Everything durable about a document, in an order `loadIncremental` accepts (snapshots first, then the changes
+	 * appended after them): feeding every chunk to one Automerge document rebuilds it. `undefined` when the store has
+	 * nothing of it.
+	 */
+	load(documentId: DocumentId): Promise<Uint8Array[] | undefined>;
+
+	/**
+	 * Appends changes of a document (Automerge change bytes, e.g. `saveSince(headsBefore)`) and resolves once they are
+	 * durable. Calls made while a flush is running join the next one: one fdatasync covers every document's changes
+	 * in a batch, so latency is about one fsync and batches grow with load. Rejects when the write failed (a full
+	 * disk): nothing of that append is acknowledged, and later appends may still succeed.
+	 */
+	append(documentId: DocumentId, changes: Uint8Array): Promise<void>;
+
+	/** The relay's storage id (announced to clients, who remember per relay what reached it); stable across restarts. */
+	storageId(): string;
+
+	/** Finishes the flush under way, stops compaction between two steps, releases files. Later calls reject. */
+	close(): Promise<void>;
+}
