@@ -1,7 +1,8 @@
 // The Conferencing screen as two people use it: the engineer starts a Service case chat with the customer, they
 // talk; the customer's network really drops (their connections are cut and refused by a proxy), they write, reload
 // offline and still see everything, and what they wrote reaches the engineer once the network returns. A customer
-// of another organisation sees neither the conversation nor its content; a Czech browser gets the Czech labels.
+// of another organisation sees neither the conversation nor its content; a Czech browser gets the Czech labels, a
+// German browser the German ones, and the language can be switched in the app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
@@ -169,5 +170,43 @@ describe('the Conferencing screen', () => {
 		await dialog.getByLabel('Servisní případ', { exact: true }).waitFor();
 		await dialog.getByRole('button', { name: 'Vytvořit konverzaci' }).waitFor();
 		await screenshot(page, 'conferencing-new-conversation-cs-tablet');
+	});
+
+	it('shows the German labels to a German browser, and switches language in the app', async () => {
+		const context = await running.browser.newContext({ viewport: viewports.tablet, locale: 'de-DE' });
+		contexts.push(context);
+		const page = await context.newPage();
+		await page.goto(`${running.app.url}/login`);
+		await page.getByLabel('Benutzername').fill('anna');
+		await page.getByLabel('Passwort').fill('demo');
+		await page.getByRole('button', { name: 'Anmelden' }).click();
+		await page.getByRole('navigation', { name: 'Konferenz' }).waitFor();
+		await page.getByRole('button', { name: 'Direkter Chat' }).waitFor();
+		await page.getByRole('button', { name: 'Servicefall-Chat' }).waitFor();
+		await page.getByRole('link', { name: /Wire breaks during roughing/ }).click();
+		await page.getByRole('textbox', { name: 'Nachricht' }).waitFor();
+		await page.getByRole('button', { name: 'Senden' }).waitFor();
+		await page.getByRole('button', { name: 'Videokonferenz' }).waitFor();
+		await page.getByRole('button', { name: 'Teilen' }).click();
+		await page.getByRole('menuitem', { name: 'Whiteboard-Sitzung' }).waitFor();
+		await page.getByRole('menuitem', { name: 'Neue Datei hochladen' }).waitFor();
+		await page.keyboard.press('Escape');
+		const details = page.getByRole('region', { name: 'Details' });
+		await details.getByRole('heading', { name: 'Whiteboards' }).waitFor();
+		await details.getByRole('heading', { name: 'Dateien' }).waitFor();
+		await page.getByRole('button', { name: 'Neue Unterhaltung' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Neue Unterhaltung' });
+		await dialog.getByLabel('Servicefall', { exact: true }).waitFor();
+		await dialog.getByRole('button', { name: 'Unterhaltung erstellen' }).waitFor();
+		await screenshot(page, 'conferencing-new-conversation-de-tablet');
+		await dialog.getByRole('button', { name: 'Abbrechen' }).click();
+
+		// The choice is the person's: English from the switch, then German again, remembered over a reload.
+		await page.getByLabel('Sprache').selectOption('en');
+		await page.getByRole('navigation', { name: 'Conferencing' }).waitFor();
+		await page.getByLabel('Language').selectOption('de');
+		await page.reload();
+		await page.getByRole('textbox', { name: 'Nachricht' }).waitFor();
+		await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('de');
 	});
 });

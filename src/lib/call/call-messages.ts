@@ -1,4 +1,5 @@
-// Reads no UI state. The call's labels in English and Czech; `Videoconference` / `Videokonference` are CONTRACT.md's.
+// Reads no UI state. The call's labels in English, Czech and German; `Videoconference` / `Videokonference` /
+// `Videokonferenz` are CONTRACT.md's.
 export const callEn = {
 	'call.button': 'Videoconference',
 	'call.running': 'Call running: {names}',
@@ -97,4 +98,54 @@ export const callCs: Record<keyof typeof callEn, string> = {
 	'call.freezeNotReady': 'Konverzace se ještě otevírá.',
 	'call.freezeFailed': 'Snímek se nepodařilo zachytit: {detail}',
 	'call.freezeBlocked': 'Prohlížeč zablokoval nové okno. Tabule je připravena na {url}.'
+};
+
+export const callDe: Record<keyof typeof callEn, string> = {
+	'call.button': 'Videokonferenz',
+	'call.running': 'Laufender Anruf: {names}',
+	'call.join': 'Beitreten',
+	'call.title': 'Videokonferenz · {title}',
+	'call.participants': 'Teilnehmende',
+	'call.you': '{name} (Sie)',
+	'call.joining': 'Dem Anruf wird beigetreten…',
+	'call.alone': 'Warten, bis andere beitreten…',
+	'call.connecting': 'Verbindung wird hergestellt…',
+	'call.reconnecting': 'Das Netzwerk ist weg: Der Anruf kommt von selbst zurück, sobald es wieder da ist.',
+	'call.controls': 'Anrufsteuerung',
+	'call.mute': 'Stummschalten',
+	'call.unmute': 'Stummschaltung aufheben',
+	'call.cameraOff': 'Kamera ausschalten',
+	'call.cameraOn': 'Kamera einschalten',
+	'call.switchCamera': 'Kamera wechseln',
+	'call.shareScreen': 'Bildschirm teilen',
+	'call.stopSharing': 'Teilen beenden',
+	'call.audioOnly': 'Nur Audio',
+	'call.leave': 'Verlassen',
+	'call.badge.muted': 'Stummgeschaltet',
+	'call.badge.noVideo': 'Kamera aus',
+	'call.badge.audioOnly': 'Nur Audio',
+	'call.badge.screen': 'Teilt den Bildschirm',
+	'call.quality.good': 'Verbindung: gut',
+	'call.quality.fair': 'Verbindung: mittel',
+	'call.quality.poor': 'Verbindung: schwach',
+	'call.quality.unknown': 'Verbindung: wird gemessen',
+	'call.quality.detail': '{rtt} ms Umlaufzeit, {loss} % verloren',
+	'call.problem.denied': 'Kamera oder Mikrofon wurden verweigert. Erlauben Sie sie für diese Seite in den Browsereinstellungen und versuchen Sie es erneut, oder treten Sie nur mit Audio bei.',
+	'call.problem.no-device': 'Auf diesem Gerät wurde keine Kamera und kein Mikrofon gefunden.',
+	'call.problem.in-use': 'Kamera oder Mikrofon werden von einer anderen App verwendet. Schließen Sie sie und versuchen Sie es erneut.',
+	'call.problem.insecure': 'Anrufe brauchen eine sichere (https-)Adresse. Fragen Sie den Administrator des Servers.',
+	'call.problem.failed': 'Kamera oder Mikrofon konnten nicht gestartet werden.',
+	'call.retry': 'Erneut versuchen',
+	'call.joinAudioOnly': 'Nur mit Audio beitreten',
+	'call.signallingProblem': 'Der Anrufserver ist nicht erreichbar. Prüfen Sie das Netzwerk und versuchen Sie es erneut.',
+	'call.unavailable': 'Diese Unterhaltung ist für Sie nicht verfügbar, daher können Sie ihrem Anruf nicht beitreten.',
+	'call.loading': 'Die Unterhaltung wird geöffnet…',
+	'call.full': 'Dieser Anruf hat bereits 6 Personen, mehr passen nicht hinein.',
+	'call.left': 'Sie haben den Anruf verlassen.',
+	'call.back': 'Zurück zur Unterhaltung',
+	'call.freeze': 'Auf das Bild von {name} zeichnen',
+	'call.freezeShort': 'Hierauf zeichnen',
+	'call.freezeNotReady': 'Die Unterhaltung wird noch geöffnet.',
+	'call.freezeFailed': 'Das Bild konnte nicht eingefroren werden: {detail}',
+	'call.freezeBlocked': 'Der Browser hat das neue Fenster blockiert. Das Whiteboard ist unter {url} bereit.'
 };

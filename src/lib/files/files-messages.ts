@@ -1,4 +1,5 @@
-// Reads no UI state. The files' labels in English and Czech (`Nahrát nový soubor`, `Nahrát`, `Stáhnout` are CONTRACT.md's).
+// Reads no UI state. The files' labels in English, Czech and German (`Nahrát`, `Stáhnout`, `Hochladen`, `Herunterladen`
+// are CONTRACT.md's).
 export const filesEn = {
 	'files.choose': 'Files to share',
 	'files.upload': 'Upload',
@@ -69,4 +70,40 @@ export const filesCs: Record<keyof typeof filesEn, string> = {
 	'files.onePeer': 'Na 1 připojeném zařízení',
 	'files.peers': 'Na {n} připojených zařízeních',
 	'files.notHereOffline': 'Tento soubor zatím v tomto zařízení není a síť je nedostupná. Otevřete ho znovu, až budete online: potom už v zařízení zůstane a otevře se i offline.'
+};
+
+export const filesDe: Record<keyof typeof filesEn, string> = {
+	'files.choose': 'Zu teilende Dateien',
+	'files.upload': 'Hochladen',
+	'files.uploading': '{name} wird gesendet: {done} von {total} Teilen',
+	'files.failed': 'Das Hochladen ist fehlgeschlagen: {detail}',
+	'files.download': 'Herunterladen',
+	'files.open': 'Datei {name} öffnen',
+	'files.fetching': 'Die Datei wird geholt: {done} von {total} Teilen',
+	'files.notShown': 'Diese Art Datei wird in der App nicht angezeigt (sie könnte Code ausführen, oder der Browser kann sie nicht anzeigen). Laden Sie sie herunter, um sie zu öffnen.',
+	'files.fetchFailed': 'Die Datei konnte nicht geholt werden: {detail}',
+	'files.takePhoto': 'Foto aufnehmen',
+	'files.drop': 'Dateien hierher ziehen, um sie zu teilen',
+	'files.dropHere': 'Lassen Sie die Dateien los, um sie in dieser Unterhaltung zu teilen',
+	'files.chosen': 'Ausgewählt: {names}',
+	'files.checking': '{name} wird geprüft: {percent} %',
+	'files.keeping': '{name} wird auf diesem Gerät gespeichert: {percent} %',
+	'files.deviceFull': 'Nicht genug Platz auf diesem Gerät: {name} braucht {needed}, frei sind nur {free}. Geben Sie Speicher frei oder wählen Sie eine kleinere Datei.',
+	'files.deviceFilled': 'Auf diesem Gerät ging beim Speichern von {name} der Platz aus, daher wurde nichts davon behalten. Geben Sie Speicher frei (etwa {needed}) und versuchen Sie es erneut.',
+	'files.waitingSource': 'Warten auf den Server oder das Gerät eines Mitglieds, das diese Datei hat…',
+	'files.where': 'Wo diese Datei ist',
+	'files.onDevice': 'Auf diesem Gerät',
+	'files.toDevice': 'Kommt auf dieses Gerät: {percent} %',
+	'files.partDevice': 'Teilweise auf diesem Gerät ({percent} %)',
+	'files.notDevice': 'Noch nicht auf diesem Gerät',
+	'files.onRelay': 'Auf dem Server',
+	'files.toRelay': 'Wird an den Server gesendet: {percent} %',
+	'files.waitingNetwork': 'Wartet auf das Netzwerk, um sie an den Server zu senden',
+	'files.relayProblem': 'Noch nicht auf dem Server ({detail}); wird erneut versucht',
+	'files.partRelay': 'Teilweise auf dem Server ({percent} %)',
+	'files.notRelay': 'Nicht auf dem Server',
+	'files.relayUnknown': 'Der Server kann gerade nicht gefragt werden',
+	'files.onePeer': 'Auf 1 Gerät online',
+	'files.peers': 'Auf {n} Geräten online',
+	'files.notHereOffline': 'Diese Datei ist noch nicht auf diesem Gerät, und das Netzwerk ist weg. Öffnen Sie sie erneut, wenn Sie online sind: Danach bleibt sie auf diesem Gerät und öffnet sich auch offline.'
 };

@@ -1,7 +1,8 @@
 // Reads no UI state. Times, days and sizes in the person's language (Intl: built into every browser, offline).
 import type { Locale } from './messages';
 
-const tag = (locale: Locale) => (locale === 'cs' ? 'cs-CZ' : 'en-GB');
+const tags: Record<Locale, string> = { en: 'en-GB', cs: 'cs-CZ', de: 'de-DE' };
+const tag = (locale: Locale) => tags[locale];
 
 export function formatTime(at: number, locale: Locale, options: { seconds?: boolean } = {}): string {
 	return new Intl.DateTimeFormat(tag(locale), { hour: '2-digit', minute: '2-digit', second: options.seconds ? '2-digit' : undefined }).format(at);

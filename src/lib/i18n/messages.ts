@@ -1,11 +1,12 @@
-// Reads no UI state. Every label in English and Czech. The Czech words follow CONTRACT.md, taken from GF Machining
-// Solutions' own Czech manual, so people find the names they learned there. Each domain keeps its own labels
-// beside its code; this file composes them.
-import { callCs, callEn } from '$lib/call/call-messages';
-import { conferencingCs, conferencingEn } from '$lib/conferencing/conferencing-messages';
-import { whiteboardCs, whiteboardEn } from '$lib/whiteboard/whiteboard-messages';
-import { filesCs, filesEn } from '$lib/files/files-messages';
-import { storageCs, storageEn } from '$lib/sync/storage-messages';
+// Reads no UI state. Every label in English, Czech and German. The Czech words follow CONTRACT.md, taken from GF
+// Machining Solutions' own Czech manual, so people find the names they learned there; the German ones follow
+// CONTRACT.md's German labels for the same words. Each domain keeps its own labels beside its code; this file
+// composes them.
+import { callCs, callDe, callEn } from '$lib/call/call-messages';
+import { conferencingCs, conferencingDe, conferencingEn } from '$lib/conferencing/conferencing-messages';
+import { whiteboardCs, whiteboardDe, whiteboardEn } from '$lib/whiteboard/whiteboard-messages';
+import { filesCs, filesDe, filesEn } from '$lib/files/files-messages';
+import { storageCs, storageDe, storageEn } from '$lib/sync/storage-messages';
 
 const coreEn = {
 	'app.name': 'Caseroom',
@@ -57,20 +58,47 @@ const coreCs: Record<keyof typeof coreEn, string> = {
 	'conferencing.cacheFull': 'Úložiště zařízení je plné: seznam konverzací nelze uchovat pro práci offline. Uvolněte místo (smažte staré soubory nebo aplikace) a stránku znovu načtěte.'
 };
 
+const coreDe: Record<keyof typeof coreEn, string> = {
+	'app.name': 'Caseroom',
+	'nav.main': 'Konferenz',
+	'login.title': 'Bei Caseroom anmelden',
+	'login.username': 'Benutzername',
+	'login.password': 'Passwort',
+	'login.submit': 'Anmelden',
+	'login.working': 'Anmeldung läuft…',
+	'login.wrong': 'Benutzername oder Passwort ist falsch.',
+	'login.throttled': 'Zu viele fehlgeschlagene Anmeldungen. Warten Sie einen Moment und versuchen Sie es erneut.',
+	'login.unreachable': 'Der Caseroom-Server ist nicht erreichbar. Prüfen Sie das Netzwerk und versuchen Sie es erneut.',
+	'login.failed': 'Die Anmeldung ist fehlgeschlagen: {detail}',
+	'session.signOut': 'Abmelden',
+	'session.signedInAs': 'Angemeldet als {name} ({org})',
+	'language.label': 'Sprache',
+	'connection.online': 'Online',
+	'connection.connecting': 'Verbindung wird hergestellt…',
+	'connection.offline': 'Offline: Änderungen bleiben auf diesem Gerät',
+	'connection.signInRefused': 'Ihre Anmeldung ist abgelaufen oder wurde widerrufen: Melden Sie sich erneut an, um zu synchronisieren. Was Sie geschrieben haben, bleibt auf diesem Gerät.',
+	'connection.signInAgain': 'Erneut anmelden',
+	'conferencing.loading': 'Ihre Unterhaltungen werden geöffnet…',
+	'conferencing.storageFailed': 'Dieses Gerät konnte seinen lokalen Speicher nicht öffnen: {detail}',
+	'conferencing.cacheFull': 'Der Speicher dieses Geräts ist voll: Die Liste der Unterhaltungen kann nicht für die Offline-Nutzung aufbewahrt werden. Geben Sie Speicher frei (alte Dateien oder Apps löschen) und laden Sie dann neu.'
+};
+
 export const en = { ...coreEn, ...conferencingEn, ...callEn, ...whiteboardEn, ...filesEn, ...storageEn } as const;
 
 export type MessageKey = keyof typeof en;
 
 export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs, ...callCs, ...whiteboardCs, ...filesCs, ...storageCs };
 
+export const de: Record<MessageKey, string> = { ...coreDe, ...conferencingDe, ...callDe, ...whiteboardDe, ...filesDe, ...storageDe };
 
-export const catalogs = { en, cs } as const;
+export const catalogs = { en, cs, de } as const;
 export type Locale = keyof typeof catalogs;
 export const locales = Object.keys(catalogs) as Locale[];
 
-/** Czech for a browser whose first language is Czech, English otherwise (CONTRACT.md). */
+/** Czech for a browser whose first language is Czech, German for German, English otherwise (CONTRACT.md). */
 export function localeFromLanguages(languages: readonly string[]): Locale {
-	return languages[0]?.toLowerCase().startsWith('cs') ? 'cs' : 'en';
+	const first = languages[0]?.toLowerCase() ?? '';
+	return first.startsWith('cs') ? 'cs' : first.startsWith('de') ? 'de' : 'en';
 }
 
 export function format(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {

@@ -37,3 +37,23 @@ export const storageCs: Record<keyof typeof storageEn, string> = {
 		'Ztracené zprávy: {count}. Byly napsány v tomto zařízení, ale na server nedorazily dříve, než prohlížeč vymazal jeho úložiště.',
 	'storage.dismiss': 'Zavřít'
 };
+
+export const storageDe: Record<keyof typeof storageEn, string> = {
+	'storage.full':
+		'Der Speicher dieses Geräts ist voll. Neue Nachrichten erreichen den Server weiterhin, solange Sie online sind, werden aber nicht auf diesem Gerät gespeichert: Schließen Sie Caseroom daher nicht, solange Sie offline sind. Geben Sie Speicher frei (alte Fotos, Dateien oder Apps): Caseroom versucht es alle paar Sekunden erneut und speichert dann von selbst wieder.',
+	'storage.failed':
+		'Dieses Gerät konnte Ihre letzten Änderungen nicht speichern ({detail}). Sie erreichen den Server weiterhin, solange Sie online sind; Caseroom versucht weiter, sie hier zu speichern.',
+	'storage.retry': 'Erneut speichern',
+	'storage.lastTry': 'Zuletzt versucht um {time}.',
+	'storage.closed':
+		'Der Browser hat die auf diesem Gerät gespeicherten Unterhaltungen gelöscht, während Caseroom offen war. Laden Sie neu, um sie erneut vom Server zu holen; bis dahin erreicht, was Sie schreiben, den Server, solange Sie online sind, wird aber nicht auf diesem Gerät gespeichert.',
+	'storage.reload': 'Neu laden',
+	'storage.notKept': 'Nicht auf diesem Gerät gespeichert (Speicher voll): wartet auf den Server',
+	'storage.evictedFetching': 'Der Browser hat die auf diesem Gerät gespeicherten Unterhaltungen gelöscht. Sie werden erneut vom Server geholt…',
+	'storage.evictedOffline':
+		'Der Browser hat die auf diesem Gerät gespeicherten Unterhaltungen gelöscht. Sie werden erneut vom Server geholt, sobald das Netzwerk zurück ist.',
+	'storage.evictedDone': 'Der Browser hat die auf diesem Gerät gespeicherten Unterhaltungen gelöscht; alles, was den Server erreicht hatte, ist wieder da.',
+	'storage.unsentLost':
+		'Verlorene Nachrichten: {count}. Sie wurden auf diesem Gerät geschrieben, hatten den Server aber noch nicht erreicht, als der Browser den Speicher gelöscht hat.',
+	'storage.dismiss': 'Schließen'
+};

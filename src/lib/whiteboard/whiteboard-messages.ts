@@ -1,4 +1,5 @@
-// Reads no UI state. The whiteboard's labels in English and Czech (`Relace tabule` and `Tabule` are CONTRACT.md's).
+// Reads no UI state. The whiteboard's labels in English, Czech and German (`Relace tabule` and `Tabule`,
+// `Whiteboard-Sitzung` and `Whiteboards` are CONTRACT.md's).
 export const whiteboardEn = {
 	'whiteboard.defaultTitle': 'Whiteboard {n}',
 	'whiteboard.back': 'Back to the conversation',
@@ -85,4 +86,48 @@ export const whiteboardCs: Record<keyof typeof whiteboardEn, string> = {
 	'whiteboard.unavailable': 'Tato tabule není dostupná: neexistuje, nebo nejste členem její konverzace.',
 	'whiteboard.textField': 'Text, který se umístí na tabuli',
 	'whiteboard.open': 'Otevřít tabuli {title}'
+};
+
+export const whiteboardDe: Record<keyof typeof whiteboardEn, string> = {
+	'whiteboard.defaultTitle': 'Whiteboard {n}',
+	'whiteboard.back': 'Zurück zur Unterhaltung',
+	'whiteboard.tools': 'Zeichenwerkzeuge',
+	'whiteboard.tool.select': 'Auswählen',
+	'whiteboard.tool.pan': 'Verschieben',
+	'whiteboard.tool.pen': 'Stift',
+	'whiteboard.tool.highlighter': 'Textmarker',
+	'whiteboard.tool.line': 'Linie',
+	'whiteboard.tool.arrow': 'Pfeil',
+	'whiteboard.tool.rect': 'Rechteck',
+	'whiteboard.tool.ellipse': 'Ellipse',
+	'whiteboard.tool.text': 'Text',
+	'whiteboard.tool.eraser': 'Radierer',
+	'whiteboard.tool.image': 'Bild',
+	'whiteboard.export': 'Als PNG in Dateien speichern',
+	'whiteboard.fromFiles': 'Ein Bild aus den Dateien der Unterhaltung einfügen',
+	'whiteboard.exported': 'In den Dateien der Unterhaltung als {name} gespeichert.',
+	'whiteboard.exportFailed': 'Das Whiteboard konnte nicht als Datei gespeichert werden: {detail}',
+	'whiteboard.imageFailed': 'Das Bild konnte nicht eingefügt werden: {detail}',
+	'whiteboard.frozenTitle': 'Standbild von {name}',
+	'whiteboard.colours': 'Farbe',
+	'whiteboard.colour.red': 'Rot',
+	'whiteboard.colour.blue': 'Blau',
+	'whiteboard.colour.black': 'Schwarz',
+	'whiteboard.colour.green': 'Grün',
+	'whiteboard.colour.orange': 'Orange',
+	'whiteboard.widths': 'Breite',
+	'whiteboard.width.thin': 'Dünn',
+	'whiteboard.width.medium': 'Mittel',
+	'whiteboard.width.thick': 'Dick',
+	'whiteboard.undo': 'Rückgängig',
+	'whiteboard.redo': 'Wiederholen',
+	'whiteboard.delete': 'Auswahl löschen',
+	'whiteboard.zoomIn': 'Vergrößern',
+	'whiteboard.zoomOut': 'Verkleinern',
+	'whiteboard.fit': 'An Bildschirm anpassen',
+	'whiteboard.canvas': 'Whiteboard {title}: {count} Elemente',
+	'whiteboard.loading': 'Das Whiteboard wird geöffnet…',
+	'whiteboard.unavailable': 'Dieses Whiteboard ist nicht verfügbar: Es gibt es nicht, oder Sie sind kein Mitglied seiner Unterhaltung.',
+	'whiteboard.textField': 'Text, der auf das Whiteboard kommt',
+	'whiteboard.open': 'Whiteboard {title} öffnen'
 };
