@@ -13,6 +13,7 @@ describe('configuration', () => {
 			tls: null,
 			trustProxy: false,
 			syncMaxMessageBytes: 16 * 1024 * 1024,
+			syncIdleUnloadMs: 60_000,
 			apiMaxBodyBytes: 64 * 1024,
 			fileMaxBytes: 2 * 1024 ** 3,
 			iceServers: [],

@@ -15,6 +15,8 @@ export interface Config {
 	/** Honour X-Forwarded-For / X-Forwarded-Proto (only behind a reverse proxy you run). */
 	trustProxy: boolean;
 	syncMaxMessageBytes: number;
+	/** A document nobody connected has open leaves the relay's memory after this long. */
+	syncIdleUnloadMs: number;
 	apiMaxBodyBytes: number;
 	/** Largest file the relay keeps a copy of. */
 	fileMaxBytes: number;
@@ -51,6 +53,9 @@ const DEFAULTS = {
 	// Two weeks: a tablet keeps working offline through shifts without signing in again.
 	TOKEN_TTL_HOURS: '336',
 	SYNC_MAX_MESSAGE_BYTES: String(16 * 1024 * 1024),
+	// Long enough that a tablet reloading the app finds its conversations still loaded; short enough that documents
+	// touched once (an archive search, a page load) do not pile up over months.
+	SYNC_IDLE_UNLOAD_SECONDS: '60',
 	API_MAX_BODY_BYTES: String(64 * 1024),
 	FILE_MAX_BYTES: String(2 * 1024 ** 3),
 	ICE_SERVERS: '[]',
@@ -119,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
 		tls: certFile ? { certFile: resolve(certFile), keyFile: resolve(keyFile) } : null,
 		trustProxy: flag('TRUST_PROXY', env.TRUST_PROXY),
 		syncMaxMessageBytes,
+		syncIdleUnloadMs: integer('SYNC_IDLE_UNLOAD_SECONDS', get('SYNC_IDLE_UNLOAD_SECONDS'), 1, 7 * 24 * 3600) * 1000,
 		apiMaxBodyBytes: integer('API_MAX_BODY_BYTES', get('API_MAX_BODY_BYTES'), 1024, 100 * 1024 * 1024),
 		fileMaxBytes: integer('FILE_MAX_BYTES', get('FILE_MAX_BYTES'), 1, 1024 ** 4),
 		iceServers: iceServers(get('ICE_SERVERS')),

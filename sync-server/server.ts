@@ -67,6 +67,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			dataDir: config.dataDir,
 			access: { authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId) },
 			maxMessageBytes: config.syncMaxMessageBytes,
+			idleUnloadMs: config.syncIdleUnloadMs,
 			socketLimits: { messages: config.limits.syncMessages, bytes: config.limits.syncBytes },
 			log
 		});

@@ -1,16 +1,20 @@
-// /sync: the relay's automerge-repo. Authenticates the WebSocket upgrade, serves each document only to the
-// users who may read it, never tells anyone of a document they have not asked about, and acknowledges a change only once it is on disk.
+// /sync: the relay's WebSocket endpoint. Authenticates the upgrade, reads every frame through the wire parser, and
+// hands it to the sync engine, which serves each document only to the users who may read it, never tells anyone of
+// a document they have not asked about, and acknowledges a change only once it is on disk.
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import path from 'node:path';
 import type stream from 'node:stream';
-import { isValidDocumentId, Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo';
+import type { PeerId } from '@automerge/automerge-repo/slim';
 import { WebSocketServer } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { refuseUpgrade } from '../http/http-util.ts';
 import type { BucketSpec } from '../http/rate-limit.ts';
-import { RelayNetworkAdapter } from './network.ts';
-import { DurableFsStorageAdapter } from '../storage/fs-chunks.ts';
+import { openChunkDocumentStore } from '../storage/chunk-document-store.ts';
+import type { DocumentStore } from '../storage/document-store.ts';
+import { SyncEngine } from './engine.ts';
+import { SyncSockets } from './sockets.ts';
+import { parseClientFrame } from './wire.ts';
 
 export interface SyncAccess {
 	/** The signed-in user behind a token, or null. */
@@ -29,6 +33,8 @@ export interface SyncRelay {
 	/** Closes every socket of this user at once. */
 	disconnectUser(userId: UserId): void;
 	connectionCount(): number;
+	/** Documents in memory and joined peers, for /health and the benchmarks. */
+	stats(): { peers: number; documents: number };
 	close(): Promise<void>;
 }
 
@@ -38,49 +44,47 @@ export interface SyncRelayOptions {
 	maxMessageBytes: number;
 	/** What one socket may send; over it, the socket is closed with 1008 (policy). Unlimited when omitted. */
 	socketLimits?: { messages: BucketSpec; bytes: BucketSpec };
+	/** A document nobody connected has open leaves memory after this long (default 60 s). */
+	idleUnloadMs?: number;
+	/** The relay's keepalive ping interval (a socket silent for two of them is dropped). */
+	keepAliveMs?: number;
+	/** Instead of the store in DATA_DIR (tests). */
+	store?: DocumentStore;
 	log?: (message: string) => void;
 }
 
 export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRelay> {
 	const { access, log = () => {} } = options;
-	const storage = new DurableFsStorageAdapter(path.join(options.dataDir, 'automerge'));
-	const mayRead = (userId: UserId, documentId: string) => {
-		try {
-			return access.mayRead(userId, documentId);
-		} catch (error) {
-			log(`Access check for ${documentId} failed: ${String(error)}`);
-			return false;
-		}
-	};
-	let repo: Repo | undefined;
-	const mayReadAs = (peerId: PeerId, documentId: string) => {
-		const userId = adapter.userOf(peerId);
-		return userId !== undefined && mayRead(userId, documentId);
-	};
-	const adapter = new RelayNetworkAdapter({
-		mayRead,
-		// Only a ready document has anything to save (one still being requested sends empty sync messages).
-		save: async (documentId) => {
-			const handle = repo?.handles[documentId as DocumentId];
-			if (handle?.isReady()) await repo!.flush([documentId as DocumentId]);
+	const store = options.store ?? (await openChunkDocumentStore(path.join(options.dataDir, 'automerge')));
+	const sockets: SyncSockets = new SyncSockets({
+		onMessage(connection, data, isBinary) {
+			if (!isBinary || !(data instanceof Uint8Array)) return sockets.drop(connection);
+			const frame = parseClientFrame(data);
+			if (frame.kind === 'invalid') {
+				log(`Dropping a sync socket of ${connection.userId}: ${frame.reason}`);
+				return sockets.drop(connection);
+			}
+			engine.receive(connection, frame);
 		},
-		socketLimits: options.socketLimits,
+		onClosed: (connection) => engine.disconnected(connection),
+		keepAliveMs: options.keepAliveMs,
+		limits: options.socketLimits,
 		log
 	});
-	repo = new Repo({
-		storage,
-		network: [adapter],
-		peerId: `relay-${randomBytes(6).toString('hex')}` as PeerId,
-		shareConfig: {
-			// Never tells anyone of a document they did not ask about. It does resume sync, unasked, with a user who
-			// asked before: automerge-repo keeps a peer's sync state across a reconnect and resets it only when it
-			// begins syncing with that peer, so without this, whatever the relay sent on a connection that died
-			// (a change, or the acknowledgement of one) would count as received and never be sent again.
-			announce: async (peerId, documentId) => documentId !== undefined && adapter.hasAsked(peerId, documentId) && mayReadAs(peerId, documentId),
-			access: async (peerId, documentId) => documentId !== undefined && mayReadAs(peerId, documentId)
-		}
+	const engine = new SyncEngine({
+		store,
+		mayRead: access.mayRead,
+		send: (connection, frame) => sockets.send(connection, frame),
+		drop(connection, reason) {
+			log(`Dropping a sync socket of ${connection.userId}: ${reason}`);
+			sockets.drop(connection);
+		},
+		refuse: (connection, reason) => sockets.closeForPolicy(connection, reason),
+		relayPeerId: `relay-${randomBytes(6).toString('hex')}` as PeerId,
+		idleUnloadMs: options.idleUnloadMs ?? 60_000,
+		log
 	});
-	await adapter.whenReady();
+	sockets.startKeepAlive();
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
 	wss.on('error', (error) => log(`Sync WebSocket server: ${error.message}`));
 	let closing: Promise<void> | undefined;
@@ -89,40 +93,27 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 		handleUpgrade(req, socket, head) {
 			const userId = closing ? null : authenticate(access, req, log);
 			if (!userId) return closing ? refuseUpgrade(socket, 503, 'The relay is shutting down.') : refuseUpgrade(socket, 401);
-			wss.handleUpgrade(req, socket, head, (ws) => adapter.attach(ws, userId));
+			wss.handleUpgrade(req, socket, head, (ws) => {
+				ws.on('error', (error) => log(`Sync socket of ${userId}: ${error.message}`));
+				if (closing) return ws.terminate();
+				sockets.add(ws, userId);
+			});
 		},
-		accessChanged(documentIds) {
-			for (const id of documentIds) {
-				if (!isValidDocumentId(id) || repo.handles[id]) continue;
-				// The relay asks every member who already asked for it (an offline draft): the document flows in
-				// without anyone reconnecting. A document nobody has yet ends up unavailable until someone sends it.
-				repo.find(id, { allowableStates: ['ready', 'unavailable'] }).catch(() => {});
-			}
-			repo.shareConfigChanged();
-		},
-		accessRevoked(userIds, documentIds) {
-			// Every message out is checked against the ACL as it leaves (network.ts): this also ends the
-			// Repo's sync with their peers, so it stops computing changes for them.
-			adapter.revoke(userIds, documentIds);
-			repo.shareConfigChanged();
-		},
-		disconnectUser: (userId) => adapter.disconnectUser(userId),
-		connectionCount: () => adapter.connectionCount(),
+		accessChanged: (documentIds) => engine.accessChanged(documentIds),
+		accessRevoked: (userIds, documentIds) => engine.accessRevoked(userIds, documentIds),
+		disconnectUser: (userId) => sockets.dropUser(userId),
+		connectionCount: () => sockets.count(),
+		stats: () => engine.stats(),
 		close: () => (closing ??= shutdown())
 	};
 
 	async function shutdown(): Promise<void> {
-		adapter.disconnect();
+		sockets.stop();
 		for (const client of wss.clients) client.terminate();
 		await new Promise<void>((resolve) => wss.close(() => resolve()));
-		try {
-			const ready = Object.values(repo!.handles).filter((h) => h.isReady()).map((h) => h.documentId);
-			await repo!.flush(ready);
-			// shutdown() flushes every handle, and throws on those that never became ready: all saved above.
-			await repo!.shutdown().catch(() => {});
-		} finally {
-			await storage.close();
-		}
+		// What was acknowledged is on disk already; the store finishes the flush under way.
+		await store.close();
+		engine.close();
 	}
 }
 

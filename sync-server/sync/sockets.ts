@@ -1,10 +1,9 @@
-// The relay's open /sync sockets: the user each was authenticated as, the peer id it joined as, keepalive pings,
-// a deadline to join, and dropping a socket so that its peer is forgotten (and loses access) at once.
-import type { PeerId } from '@automerge/automerge-repo';
+// The relay's open /sync sockets: the user each was authenticated as, whether it joined, keepalive pings, a deadline
+// to join, per-socket limits, and dropping a socket so that its peer is forgotten (and loses access) at once.
 import { WebSocket, type RawData } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { createSocketLimiter, type BucketSpec } from '../http/rate-limit.ts';
-import { encodeFrame } from './wire.ts';
+import { encodeFrame, type RelayFrame } from './wire.ts';
 
 /** WebSocket close code 1008: policy violation (a refused join, a flooding client). */
 export const POLICY_VIOLATION = 1008;
@@ -12,7 +11,8 @@ export const POLICY_VIOLATION = 1008;
 export interface Connection {
 	readonly socket: WebSocket;
 	readonly userId: UserId;
-	peerId: PeerId | null;
+	/** Joined: the engine bound a peer id to it (a socket that never joins is dropped). */
+	joined: boolean;
 	alive: boolean;
 	/** Forgotten: frames still arriving (during a close handshake) are ignored. */
 	closed: boolean;
@@ -20,10 +20,12 @@ export interface Connection {
 
 export interface SyncSocketsOptions {
 	onMessage(connection: Connection, data: RawData, isBinary: boolean): void;
-	/** A joined peer's socket is gone (closed, dropped or replaced). */
-	onPeerGone(peerId: PeerId): void;
+	/** The socket is gone (closed or dropped): the engine forgets its peer. */
+	onClosed(connection: Connection): void;
 	keepAliveMs?: number;
 	joinTimeoutMs?: number;
+	/** A client reading slower than this much queued output is dropped (it resyncs on reconnect). */
+	maxBufferedBytes?: number;
 	/** Frames and bytes one socket may send; a socket over either is closed with 1008. Unlimited when omitted. */
 	limits?: { messages: BucketSpec; bytes: BucketSpec };
 	log(message: string): void;
@@ -32,7 +34,6 @@ export interface SyncSocketsOptions {
 export class SyncSockets {
 	readonly #options: SyncSocketsOptions;
 	readonly #all = new Set<Connection>();
-	readonly #byPeer = new Map<PeerId, Connection>();
 	#keepAlive: ReturnType<typeof setInterval> | undefined;
 
 	constructor(options: SyncSocketsOptions) {
@@ -52,9 +53,9 @@ export class SyncSockets {
 	}
 
 	add(socket: WebSocket, userId: UserId): void {
-		const connection: Connection = { socket, userId, peerId: null, alive: true, closed: false };
+		const connection: Connection = { socket, userId, joined: false, alive: true, closed: false };
 		this.#all.add(connection);
-		const joinTimer = setTimeout(() => connection.peerId === null && this.drop(connection), this.#options.joinTimeoutMs ?? 10_000);
+		const joinTimer = setTimeout(() => !connection.joined && this.drop(connection), this.#options.joinTimeoutMs ?? 10_000);
 		joinTimer.unref?.();
 		socket.on('pong', () => (connection.alive = true));
 		const limiter = this.#options.limits && createSocketLimiter(this.#options.limits);
@@ -73,18 +74,6 @@ export class SyncSockets {
 		});
 	}
 
-	/** Binds a joined socket to its peer id; an older socket of the same peer (a reconnect) is dropped. */
-	bind(connection: Connection, peerId: PeerId): void {
-		const previous = this.#byPeer.get(peerId);
-		if (previous) this.drop(previous);
-		connection.peerId = peerId;
-		this.#byPeer.set(peerId, connection);
-	}
-
-	byPeer(peerId: PeerId): Connection | undefined {
-		return this.#byPeer.get(peerId);
-	}
-
 	count(): number {
 		return this.#all.size;
 	}
@@ -93,12 +82,16 @@ export class SyncSockets {
 		for (const connection of [...this.#all]) if (connection.userId === userId) this.drop(connection);
 	}
 
-	send(connection: Connection, frame: Parameters<typeof encodeFrame>[0]): void {
-		if (connection.socket.readyState !== WebSocket.OPEN) return;
+	send(connection: Connection, frame: RelayFrame): void {
+		if (connection.closed || connection.socket.readyState !== WebSocket.OPEN) return;
+		if (connection.socket.bufferedAmount > (this.#options.maxBufferedBytes ?? 64 * 1024 * 1024)) {
+			this.#options.log(`Dropping a sync socket of ${connection.userId}: it does not read its messages`);
+			return this.drop(connection);
+		}
 		try {
 			connection.socket.send(encodeFrame(frame));
 		} catch (error) {
-			this.#options.log(`Sending to ${connection.peerId} failed: ${String(error)}`);
+			this.#options.log(`Sending to a sync socket of ${connection.userId} failed: ${String(error)}`);
 			this.drop(connection);
 		}
 	}
@@ -122,11 +115,7 @@ export class SyncSockets {
 	forget(connection: Connection): void {
 		if (!this.#all.delete(connection)) return;
 		connection.closed = true;
-		const { peerId } = connection;
-		if (peerId !== null && this.#byPeer.get(peerId) === connection) {
-			this.#byPeer.delete(peerId);
-			this.#options.onPeerGone(peerId);
-		}
+		this.#options.onClosed(connection);
 	}
 
 	#ping(): void {

@@ -1,8 +1,16 @@
 // The /sync wire format as the relay reads it: automerge-repo's WebSocket protocol (CBOR frames, join → peer,
-// ProtocolV1), with every frame from a client checked and rebuilt before the Repo sees it. Pure: no sockets here.
-import { next as Automerge } from '@automerge/automerge/slim';
-import { cbor, isValidDocumentId, type DocumentId, type Message, type PeerId, type PeerMetadata, type SessionId, type StorageId } from '@automerge/automerge-repo';
-import { ProtocolV1, type ErrorMessage, type PeerMessage } from '@automerge/automerge-repo-network-websocket';
+// ProtocolV1), with every frame from a client checked and rebuilt before the engine sees it. Pure: no sockets here.
+// Only types come from automerge-repo: the relay does not load its Repo. CBOR is encoded as automerge-repo does
+// (cbor-x, no records, byte strings untagged), so stock clients read it.
+import type { DocumentId, PeerId, PeerMetadata, SessionId, StorageId } from '@automerge/automerge-repo/slim';
+import type { ErrorMessage, PeerMessage } from '@automerge/automerge-repo-network-websocket';
+import bs58check from 'bs58check';
+import { Encoder, decode as decodeCbor } from 'cbor-x';
+import { backend } from '../storage/automerge-backend.ts';
+
+/** automerge-repo's WebSocket protocol version 1, the only one there is. */
+const ProtocolV1 = '1';
+const encoder = new Encoder({ tagUint8Array: false, useRecords: false });
 
 /** The messages the relay accepts from a client after its join (remote-heads gossip is not run here). */
 export type ClientRepoMessage =
@@ -29,7 +37,7 @@ const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array && v.by
 export function parseClientFrame(bytes: Uint8Array): ClientFrame {
 	let value: unknown;
 	try {
-		value = cbor.decode(bytes);
+		value = decodeCbor(bytes);
 	} catch {
 		return { kind: 'invalid', reason: 'not CBOR' };
 	}
@@ -70,11 +78,20 @@ function parseRepoMessage(value: Record<string, unknown>, type: ClientRepoMessag
 	if (type === 'ephemeral') {
 		const { count, sessionId } = value;
 		if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0 || !isId(sessionId)) return { kind: 'invalid', reason: 'bad ephemeral' };
-		if (!decodes(() => cbor.decode(data))) return { kind: 'invalid', reason: 'ephemeral data is not CBOR' };
+		if (!decodes(() => decodeCbor(data))) return { kind: 'invalid', reason: 'ephemeral data is not CBOR' };
 		return { kind: 'message', message: { type, ...ids, data: copy(data), count, sessionId: sessionId as SessionId } };
 	}
-	if (!decodes(() => Automerge.decodeSyncMessage(data))) return { kind: 'invalid', reason: 'not a sync message' };
+	if (!decodes(() => backend.decodeSyncMessage(data))) return { kind: 'invalid', reason: 'not a sync message' };
 	return { kind: 'message', message: { type, ...ids, data: copy(data) } };
+}
+
+/** A DocumentId is 16 bytes in bs58check, as automerge-repo's isValidDocumentId checks. */
+export function isValidDocumentId(id: string): boolean {
+	try {
+		return bs58check.decode(id).length === 16;
+	} catch {
+		return false;
+	}
 }
 
 function decodes(fn: () => unknown): boolean {
@@ -97,7 +114,15 @@ export function errorMessage(relayPeerId: PeerId, targetId: PeerId, message: str
 	return { type: 'error', senderId: relayPeerId, message, targetId };
 }
 
+/** What the relay sends: its join answer, a refusal, and repo messages about one document. */
+export type RelayFrame =
+	| PeerMessage
+	| ErrorMessage
+	| { type: 'sync' | 'request'; senderId: PeerId; targetId: PeerId; documentId: DocumentId; data: Uint8Array }
+	| { type: 'doc-unavailable'; senderId: PeerId; targetId: PeerId; documentId: DocumentId }
+	| Extract<ClientRepoMessage, { type: 'ephemeral' }>;
+
 /** CBOR bytes of a frame for the socket (a fresh buffer: ws sends the whole underlying ArrayBuffer otherwise). */
-export function encodeFrame(frame: PeerMessage | ErrorMessage | Message): Uint8Array {
-	return new Uint8Array(cbor.encode(frame));
+export function encodeFrame(frame: RelayFrame): Uint8Array {
+	return new Uint8Array(encoder.encode(frame));
 }

@@ -29,12 +29,13 @@ export interface TestSyncRelay {
 /** token `t-<user>` belongs to <user>; anything else is refused. */
 export const tokenOf = (user: string) => `t-${user}`;
 
-export async function startSyncRelay(options: { dataDir?: string; port?: number; maxMessageBytes?: number; acl?: Map<string, Set<string>> } = {}): Promise<TestSyncRelay> {
+export async function startSyncRelay(options: { dataDir?: string; port?: number; maxMessageBytes?: number; idleUnloadMs?: number; acl?: Map<string, Set<string>> } = {}): Promise<TestSyncRelay> {
 	const dataDir = options.dataDir ?? tempDir();
 	const acl = options.acl ?? new Map<string, Set<string>>();
 	const relay = await createSyncRelay({
 		dataDir,
 		maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
+		idleUnloadMs: options.idleUnloadMs,
 		access: {
 			authenticate: (token) => (token.startsWith('t-') ? asUserId(token.slice(2)) : null),
 			mayRead: (userId, documentId) => acl.get(documentId)?.has(userId) ?? false

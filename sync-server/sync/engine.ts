@@ -1,0 +1,229 @@
+// The relay's sync engine: what the /sync sockets say, routed to the documents they concern. It binds each peer id
+// to the signed-in user, serves a document only to who may read it (checked on every message in and out), tells
+// nobody about a document they did not ask about on this connection, forwards live (ephemeral) messages to the
+// other peers of a document, and lets a document leave memory once nobody connected has it open.
+import type { DocumentId, PeerId } from '@automerge/automerge-repo/slim';
+import type { UserId } from '../../src/lib/model/ids.ts';
+import { peerIdBelongsTo } from '../peer/ids.ts';
+import type { DocumentStore } from '../storage/document-store.ts';
+import { DocumentSync, type OutgoingSync } from './document-sync.ts';
+import type { Connection } from './sockets.ts';
+import { errorMessage, peerMessage, type ClientFrame, type ClientRepoMessage, type RelayFrame } from './wire.ts';
+
+/** One joined connection: a peer id bound to its user, and what it asked about on this connection. */
+export interface EnginePeer {
+	readonly peerId: PeerId;
+	readonly userId: UserId;
+	readonly connection: Connection;
+	/** The documents this connection syncs (it asked, and may read them). */
+	readonly documents: Set<DocumentSync<EnginePeer>>;
+	/** Documents it asked about and was refused: served if access is granted while it is connected. */
+	readonly refused: Set<DocumentId>;
+}
+
+export interface EngineOptions {
+	store: DocumentStore;
+	/** May this user receive anything of this document? Asked for every message in and out. */
+	mayRead(userId: UserId, documentId: string): boolean;
+	/** Puts a frame on a connection's socket (false: the socket is gone). */
+	send(connection: Connection, frame: RelayFrame): void;
+	/** Closes a connection that broke the protocol (its client resyncs on reconnect). */
+	drop(connection: Connection, reason: string): void;
+	/** Closes a connection with a refusal (a bad join). */
+	refuse(connection: Connection, reason: string): void;
+	relayPeerId: PeerId;
+	/** May this user speak as this peer id? Default: `${userId}:${suffix}` (see peer/ids.ts). */
+	peerIdAllowed?(peerId: string, userId: UserId): boolean;
+	/** A document nobody connected has open leaves memory after this long. */
+	idleUnloadMs: number;
+	/** Changes made durable (a cross-node bus would carry them). */
+	durable?(documentId: DocumentId, changes: Uint8Array): void;
+	log(message: string): void;
+}
+
+/** Refused document ids remembered per connection, for access granted later (a draft registered while online). */
+const MAX_REFUSED = 1000;
+
+export class SyncEngine {
+	readonly #options: EngineOptions;
+	readonly #peers = new Map<Connection, EnginePeer>();
+	readonly #documents = new Map<DocumentId, DocumentSync<EnginePeer>>();
+	readonly #sweep: ReturnType<typeof setInterval>;
+
+	constructor(options: EngineOptions) {
+		this.#options = options;
+		this.#sweep = setInterval(() => this.#unloadIdle(), Math.max(50, Math.min(options.idleUnloadMs / 4, 5000)));
+		this.#sweep.unref?.();
+	}
+
+	/** A frame from a connection, already checked by the wire parser. */
+	receive(connection: Connection, frame: Exclude<ClientFrame, { kind: 'invalid' }>): void {
+		if (frame.kind === 'join') return this.#join(connection, frame.senderId, frame.protocolSupported);
+		const peer = this.#peers.get(connection);
+		// Every later frame speaks as the peer id this socket joined with, and only to the relay.
+		const senderId = frame.kind === 'message' ? frame.message.senderId : frame.senderId;
+		// automerge-repo passes a live message it received on to its other peers, the relay included: the relay
+		// already forwarded it, so that echo is ignored rather than taken for someone speaking as another peer.
+		if (frame.kind === 'message' && frame.message.type === 'ephemeral' && peer && senderId !== peer.peerId) return;
+		if (!peer || senderId !== peer.peerId) return this.#options.drop(connection, `sender ${senderId} is not its peer`);
+		if (frame.kind !== 'message' || frame.message.targetId !== this.#options.relayPeerId) return;
+		const message = frame.message;
+		switch (message.type) {
+			case 'sync':
+			case 'request':
+				return this.#sync(peer, message);
+			case 'ephemeral':
+				return this.#forwardEphemeral(peer, message);
+			case 'doc-unavailable':
+				return; // a client without the document: nothing to do for a relay that asks nobody
+		}
+	}
+
+	/** The connection is gone: its peer and sync states go with it. */
+	disconnected(connection: Connection): void {
+		const peer = this.#peers.get(connection);
+		if (!peer) return;
+		this.#peers.delete(connection);
+		for (const document of peer.documents) document.removePeer(peer);
+		peer.documents.clear();
+	}
+
+	/** Access was granted (a registration, members or documents added): serve those who asked and now may read. */
+	accessChanged(documentIds: readonly string[]): void {
+		for (const id of documentIds as DocumentId[]) {
+			for (const peer of this.#peers.values()) {
+				if (!peer.refused.has(id) || !this.#mayRead(peer.userId, id)) continue;
+				peer.refused.delete(id);
+				const document = this.#open(id);
+				peer.documents.add(document);
+				document.begin(peer);
+			}
+		}
+	}
+
+	/** These users lost these documents: nothing more of them reaches them, live messages included. */
+	accessRevoked(userIds: readonly UserId[], documentIds: readonly string[]): void {
+		for (const id of documentIds) {
+			const document = this.#documents.get(id as DocumentId);
+			if (!document) continue;
+			for (const peer of [...document.peers()]) {
+				if (!userIds.includes(peer.userId)) continue;
+				document.removePeer(peer);
+				peer.documents.delete(document);
+			}
+		}
+	}
+
+	/** The whole document if it is in memory (for compaction), else undefined. */
+	snapshotOf(documentId: string): Uint8Array | undefined {
+		return this.#documents.get(documentId as DocumentId)?.save();
+	}
+
+	stats(): { peers: number; documents: number } {
+		return { peers: this.#peers.size, documents: this.#documents.size };
+	}
+
+	/** Unloads every document (the relay is stopping; the store was flushed). */
+	close(): void {
+		clearInterval(this.#sweep);
+		for (const document of this.#documents.values()) document.dispose();
+		this.#documents.clear();
+		this.#peers.clear();
+	}
+
+	#join(connection: Connection, peerId: PeerId, protocolSupported: boolean): void {
+		const { relayPeerId, store } = this.#options;
+		const existing = this.#peers.get(connection);
+		if (existing) {
+			// A repeated join on the same socket is the client's heartbeat: answered at once, no document touched.
+			// A different peer id is a spoof.
+			if (existing.peerId !== peerId) return this.#options.drop(connection, 'a second join with another peer id');
+			return this.#options.send(connection, peerMessage(relayPeerId, { storageId: store.storageId() as never, isEphemeral: false }, peerId));
+		}
+		const allowed = this.#options.peerIdAllowed ?? ((id: string, user: UserId) => peerIdBelongsTo(id, user, ':'));
+		if (!allowed(peerId, connection.userId)) return this.#refuse(connection, peerId, `peer id must be "${connection.userId}:<suffix>"`);
+		if (!protocolSupported) return this.#refuse(connection, peerId, 'unsupported protocol version');
+		// A reconnect whose old socket is not closed yet: the new one replaces it.
+		for (const [other, peer] of this.#peers) if (peer.peerId === peerId) this.#options.drop(other, 'replaced by a new connection of the same peer');
+		connection.joined = true;
+		this.#peers.set(connection, { peerId, userId: connection.userId, connection, documents: new Set(), refused: new Set() });
+		this.#options.send(connection, peerMessage(relayPeerId, { storageId: store.storageId() as never, isEphemeral: false }, peerId));
+	}
+
+	#refuse(connection: Connection, peerId: PeerId, reason: string): void {
+		this.#options.send(connection, errorMessage(this.#options.relayPeerId, peerId, reason));
+		this.#options.refuse(connection, 'refused');
+	}
+
+	#sync(peer: EnginePeer, message: Extract<ClientRepoMessage, { type: 'sync' | 'request' }>): void {
+		const { documentId } = message;
+		if (!this.#mayRead(peer.userId, documentId)) {
+			// Says nothing about whether it exists; remembered in case access is granted while connected.
+			if (peer.refused.size >= MAX_REFUSED) peer.refused.delete(peer.refused.values().next().value!);
+			peer.refused.add(documentId);
+			return this.#deliver(peer, documentId, { type: 'doc-unavailable' });
+		}
+		const document = this.#open(documentId);
+		peer.documents.add(document);
+		document.receive(peer, message.type, message.data);
+	}
+
+	/**
+	 * Live messages (pointers, strokes being drawn, who is in a call) go straight to the other peers that have the
+	 * document open, in the order they came: a receiver drops every live message older than one it already has.
+	 */
+	#forwardEphemeral(from: EnginePeer, message: Extract<ClientRepoMessage, { type: 'ephemeral' }>): void {
+		if (!this.#mayRead(from.userId, message.documentId)) return;
+		const document = this.#documents.get(message.documentId);
+		if (!document?.hasPeer(from)) return;
+		for (const peer of document.peers()) {
+			if (peer === from || !this.#mayRead(peer.userId, message.documentId)) continue;
+			this.#options.send(peer.connection, { ...message, targetId: peer.peerId });
+		}
+	}
+
+	#open(documentId: DocumentId): DocumentSync<EnginePeer> {
+		let document = this.#documents.get(documentId);
+		if (document) return document;
+		document = new DocumentSync<EnginePeer>(documentId, this.#options.store.load(documentId), {
+			deliver: (peer, message) => this.#deliver(peer, documentId, message),
+			invalid: (peer, reason) => this.#options.drop(peer.connection, reason),
+			persist: (id, changes) => this.#options.store.append(id, changes),
+			durable: this.#options.durable,
+			unloadable: (id, peers) => {
+				if (this.#documents.get(id) === document) this.#documents.delete(id);
+				for (const peer of peers) this.#options.drop(peer.connection, `${id} could not be loaded`);
+			},
+			log: this.#options.log
+		});
+		this.#documents.set(documentId, document);
+		return document;
+	}
+
+	/** The last check before anything of a document leaves the relay: queued while a member, sent after a removal? */
+	#deliver(peer: EnginePeer, documentId: DocumentId, message: OutgoingSync): void {
+		if (this.#peers.get(peer.connection) !== peer) return; // the connection is gone
+		if (message.type !== 'doc-unavailable' && !this.#mayRead(peer.userId, documentId)) return;
+		const base = { senderId: this.#options.relayPeerId, targetId: peer.peerId, documentId };
+		this.#options.send(peer.connection, message.type === 'doc-unavailable' ? { ...base, type: 'doc-unavailable' } : { ...base, type: message.type, data: message.data });
+	}
+
+	#mayRead(userId: UserId, documentId: string): boolean {
+		try {
+			return this.#options.mayRead(userId, documentId);
+		} catch (error) {
+			this.#options.log(`Access check for ${documentId} failed: ${String(error)}`);
+			return false;
+		}
+	}
+
+	#unloadIdle(): void {
+		const before = Date.now() - this.#options.idleUnloadMs;
+		for (const [id, document] of this.#documents) {
+			const since = document.idleSince();
+			if (since === null || since > before) continue;
+			document.dispose();
+			this.#documents.delete(id);
+		}
+	}
+}
