@@ -2,13 +2,9 @@
 // every write goes to a temporary file, is fsynced and renamed into place, so kill -9 (or a power cut) mid-write
 // never leaves a torn chunk that would stop a document from loading. The stock adapter writes in place and keeps
 // every chunk in memory; this one keeps nothing but the order keys were saved in.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
-
-const SAFE_PART = /^[A-Za-z0-9_-]{1,200}$/;
-const TEMP_MARK = '.tmp-';
+import { isMissing, isTemporary, keyOf, keyPath, walk, writeFileDurably } from './chunk-files.ts';
 
 export class DurableFsStorageAdapter implements StorageAdapterInterface {
 	readonly #dir: string;
@@ -47,24 +43,7 @@ export class DurableFsStorageAdapter implements StorageAdapterInterface {
 	}
 
 	async #write(key: StorageKey, data: Uint8Array): Promise<void> {
-		const file = this.#file(key);
-		const dir = path.dirname(file);
-		const temp = `${file}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
-		await fs.mkdir(dir, { recursive: true });
-		try {
-			const handle = await fs.open(temp, 'w');
-			try {
-				await handle.writeFile(data);
-				if (this.#fsync) await handle.datasync();
-			} finally {
-				await handle.close();
-			}
-			await fs.rename(temp, file);
-		} catch (error) {
-			await fs.rm(temp, { force: true }).catch(() => {});
-			throw error;
-		}
-		if (this.#fsync) await syncDirectory(dir);
+		await writeFileDurably(this.#file(key), data, { fsync: this.#fsync });
 		this.#order.set(key.join('/'), ++this.#seq);
 	}
 
@@ -76,7 +55,7 @@ export class DurableFsStorageAdapter implements StorageAdapterInterface {
 
 	async loadRange(prefix: StorageKey): Promise<Chunk[]> {
 		const files = await walk(this.#path(prefix));
-		const keys = files.filter((f) => !path.basename(f).includes(TEMP_MARK)).map((f) => this.#keyOf(f));
+		const keys = files.filter((f) => !isTemporary(f)).map((f) => keyOf(this.#dir, f));
 		const rank = (k: StorageKey) => this.#order.get(k.join('/')) ?? Infinity;
 		keys.sort((a, b) => rank(a) - rank(b) || (a.join('/') < b.join('/') ? -1 : 1));
 		const chunks = await Promise.all(keys.map(async (key) => ({ key, data: await this.load(key) })));
@@ -101,43 +80,7 @@ export class DurableFsStorageAdapter implements StorageAdapterInterface {
 		return this.#path(key);
 	}
 
-	/** Stock NodeFS layout: the first key part split after two characters, e.g. `3x/Gh…/snapshot/<hash>`. */
 	#path(key: StorageKey): string {
-		for (const part of key) if (!SAFE_PART.test(part)) throw new Error(`Unsafe storage key part: ${JSON.stringify(part)}`);
-		const [first, ...rest] = key;
-		if (first === undefined) return this.#dir;
-		if (first.length < 3) throw new Error(`Storage key part too short: ${first}`);
-		return path.join(this.#dir, first.slice(0, 2), first.slice(2), ...rest);
+		return keyPath(this.#dir, key);
 	}
-
-	#keyOf(file: string): StorageKey {
-		const [head = '', tail = '', ...rest] = path.relative(this.#dir, file).split(path.sep);
-		return [head + tail, ...rest];
-	}
-}
-
-function isMissing(error: unknown): boolean {
-	return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
-}
-
-/** The rename is only durable once the directory entry is on disk. */
-async function syncDirectory(dir: string): Promise<void> {
-	const handle = await fs.open(dir, 'r');
-	try {
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
-}
-
-async function walk(dir: string): Promise<string[]> {
-	let entries;
-	try {
-		entries = await fs.readdir(dir, { withFileTypes: true });
-	} catch (error) {
-		if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-		throw error;
-	}
-	const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])));
-	return nested.flat();
 }
