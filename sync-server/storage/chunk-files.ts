@@ -82,3 +82,19 @@ export async function walk(dir: string): Promise<string[]> {
 	const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])));
 	return nested.flat();
 }
+
+/** A document's chunk files in the layout, by kind; files still being written (or left by a crash) apart. */
+export interface DocumentFiles {
+	snapshots: string[];
+	incrementals: string[];
+	temporary: string[];
+}
+
+/** The document's snapshot and incremental chunks (its `sync-state/` is not the store's business), sorted by name. */
+export async function documentFiles(baseDirectory: string, documentId: string): Promise<DocumentFiles> {
+	const folder = keyPath(baseDirectory, [documentId]);
+	const [snapshots, incrementals] = await Promise.all([walk(path.join(folder, 'snapshot')), walk(path.join(folder, 'incremental'))]);
+	const all = [...snapshots, ...incrementals];
+	const complete = (files: string[]) => files.filter((f) => !isTemporary(f)).sort();
+	return { snapshots: complete(snapshots), incrementals: complete(incrementals), temporary: all.filter(isTemporary) };
+}

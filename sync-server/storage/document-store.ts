@@ -1,6 +1,18 @@
 // What the sync engine keeps of each Automerge document, behind one interface: today the group-committed log and
-// per-document snapshots in DATA_DIR (log-store.ts); a PostgreSQL table can implement the same later. The engine
-// never reads files itself and never decides how a batch becomes durable.
+// per-document snapshots in DATA_DIR (log-store.ts); a PostgreSQL table can implement the same later (a batch of
+// appends inserted in one transaction, snapshots in a table of their own). The engine never reads files itself and
+// never decides how a batch becomes durable.
+//
+// What every implementation guarantees:
+// - Durable on resolve. `append` resolves only once its bytes survive kill -9 and a power cut (fdatasync, or the
+//   COMMIT of a transaction). A rejected append is not acknowledged; its bytes may or may not be kept, and the
+//   caller sends them again (Automerge ignores changes it already has).
+// - Order per document. One document's appends become durable in the order they were called: one never resolves
+//   before an earlier one of the same document has resolved or been rejected.
+// - Load order. `load` returns every append that resolved before it was called, after the document's snapshots,
+//   in an order `loadIncremental` accepts. A chunk may repeat changes another holds (after a crash mid-compaction);
+//   compaction is the store's own business and changes nothing else that the engine sees.
+// - One storage id for the data, for good, including the one relays before the store used.
 import type { DocumentId } from '@automerge/automerge-repo/slim';
 
 export interface DocumentStore {

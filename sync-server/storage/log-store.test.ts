@@ -1,0 +1,244 @@
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Repo, type DocumentId } from '@automerge/automerge-repo';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Tally, tallyEntries } from '../../tests/helpers/tally-doc.ts';
+import { DurableFsStorageAdapter } from './fs-chunks.ts';
+import { encodeRecord } from './log-record.ts';
+import { openLogStore, type CompactionStep, type LogStore, type LogStoreOptions } from './log-store.ts';
+
+const dirs: string[] = [];
+const stores: LogStore[] = [];
+afterEach(async () => {
+	await Promise.allSettled(stores.splice(0).map((s) => s.close()));
+	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const tempDir = () => {
+	const dir = mkdtempSync(join(tmpdir(), 'caseroom-log-'));
+	dirs.push(dir);
+	return join(dir, 'automerge');
+};
+async function open(directory: string, options: Partial<LogStoreOptions> = {}): Promise<LogStore> {
+	const store = await openLogStore({ directory, ...options });
+	stores.push(store);
+	return store;
+}
+const docId = (i: number) => `Doc${i}x${'a'.repeat(20)}` as DocumentId;
+const segments = (directory: string) => readdirSync(join(directory, 'log')).filter((f) => f.endsWith('.log'));
+
+/** Pushes 0..count-1 onto a tally per document, every append awaited; returns the tallies. */
+async function writeTallies(store: LogStore, documents: number, count: number): Promise<Tally[]> {
+	const tallies = Array.from({ length: documents }, () => Tally.create());
+	await Promise.all(
+		tallies.map(async (tally, d) => {
+			for (let n = 0; n < count; n++) {
+				const { bytes, heads } = tally.push(n);
+				await store.append(docId(d), bytes);
+				tally.acknowledged(heads);
+			}
+		})
+	);
+	return tallies;
+}
+
+async function expectTallies(store: LogStore, documents: number, count: number): Promise<void> {
+	const expected = Array.from({ length: count }, (_, n) => n);
+	for (let d = 0; d < documents; d++) expect(tallyEntries(await store.load(docId(d))), `document ${d}`).toEqual(expected);
+}
+
+describe('the log store', () => {
+	it('loads back every change of many documents, before and after a restart', async () => {
+		const directory = tempDir();
+		const store = await open(directory);
+		await writeTallies(store, 25, 8);
+		await expectTallies(store, 25, 8);
+		expect(await store.load(docId(99))).toBeUndefined();
+		await store.close();
+
+		await expectTallies(await open(directory), 25, 8);
+	});
+
+	it('covers the appends of one turn, and those made during a flush, with one fdatasync each', async () => {
+		const store = await open(tempDir());
+		const tallies = Array.from({ length: 200 }, () => Tally.create());
+		await Promise.all(tallies.map((t, d) => store.append(docId(d), t.push(0).bytes)));
+		expect(store.stats()).toMatchObject({ appends: 200, fsyncs: 1 });
+
+		// While the first batch is being written, 100 more arrive: they all go out in the next one.
+		const first = tallies.slice(0, 100).map((t, d) => store.append(docId(d), t.push(1).bytes));
+		await new Promise((resolve) => setImmediate(resolve));
+		const second = tallies.slice(100).map((t, d) => store.append(docId(100 + d), t.push(1).bytes));
+		await Promise.all([...first, ...second]);
+		expect(store.stats()).toMatchObject({ appends: 400, fsyncs: 3 });
+	});
+
+	it('cuts a record torn by a crash and keeps everything before it', async () => {
+		const directory = tempDir();
+		let store = await open(directory);
+		await writeTallies(store, 3, 5);
+		await store.close();
+		const [segment] = segments(directory);
+		const file = join(directory, 'log', segment!);
+		const before = statSync(file).size;
+		// What kill -9 in the middle of a write leaves: the first half of a record.
+		appendFileSync(file, encodeRecord(docId(0), new Uint8Array(300).fill(1)).subarray(0, 150));
+
+		const warnings: string[] = [];
+		store = await open(directory, { log: (m) => warnings.push(m) });
+		expect(warnings.join('\n')).toMatch(/cut 150 bytes off its end \(the file ends inside a record\)/);
+		expect(statSync(file).size).toBe(before);
+		await expectTallies(store, 3, 5);
+		const tally = Tally.load((await store.load(docId(0)))!);
+		await store.append(docId(0), tally.push(5).bytes);
+		await store.close();
+		expect(tallyEntries(await (await open(directory)).load(docId(0)))).toEqual([0, 1, 2, 3, 4, 5]);
+	});
+
+	it('reads the documents and the storage id of the chunk layout it replaces, and leaves them readable by it', async () => {
+		const directory = tempDir();
+		const repo = new Repo({ storage: new DurableFsStorageAdapter(directory) });
+		// Over 1 KiB, so automerge-repo writes later changes as incremental chunks beside the snapshot.
+		const handle = repo.create<{ entries: number[]; note: string }>({ entries: [], note: randomBytes(1500).toString('base64') });
+		for (let n = 0; n < 4; n++) {
+			handle.change((d) => void d.entries.push(n));
+			await repo.flush();
+		}
+		const storageId = await repo.storageId();
+		await repo.shutdown();
+		const folder = join(directory, handle.documentId.slice(0, 2), handle.documentId.slice(2));
+		expect(readdirSync(join(folder, 'incremental')).length).toBeGreaterThan(0);
+
+		const store = await open(directory);
+		expect(store.storageId()).toBe(storageId);
+		const chunks = (await store.load(handle.documentId))!;
+		expect(tallyEntries(chunks)).toEqual([0, 1, 2, 3]);
+		const tally = Tally.load(chunks);
+		await store.append(handle.documentId, tally.push(4).bytes);
+		await store.close();
+		expect((await open(directory)).storageId()).toBe(storageId);
+
+		// Compacted into the same folders: the old relay's storage reads the result.
+		await stores.at(-1)!.compactNow();
+		await stores.at(-1)!.close();
+		const again = new Repo({ storage: new DurableFsStorageAdapter(directory) });
+		const found = await again.find<{ entries: number[] }>(handle.documentId);
+		expect([...found.doc().entries]).toEqual([0, 1, 2, 3, 4]);
+		expect(await again.storageId()).toBe(storageId);
+		await again.shutdown();
+	});
+
+	it('compacts into one snapshot per document, keeps every change and empties the log', async () => {
+		const directory = tempDir();
+		const store = await open(directory, { segmentBytes: 4096 });
+		await writeTallies(store, 12, 20);
+		expect(segments(directory).length).toBeGreaterThan(3);
+		await store.compactNow();
+		expect(store.stats()).toMatchObject({ logBytes: 0, segments: 1, documentsAwaitingCompaction: 0, recordsAwaitingCompaction: 0 });
+		expect(segments(directory)).toHaveLength(1);
+		const folder = join(directory, docId(0).slice(0, 2), docId(0).slice(2));
+		expect(readdirSync(join(folder, 'snapshot'))).toHaveLength(1);
+		await expectTallies(store, 12, 20);
+		await store.close();
+		await expectTallies(await open(directory), 12, 20);
+	});
+
+	it('adds a small change to a large snapshot as an incremental chunk, and uses the caller\'s copy when it has one', async () => {
+		const directory = tempDir();
+		const held = new Map<string, Tally>();
+		const given: Uint8Array[] = [];
+		const snapshotOf = (id: DocumentId) => {
+			const saved = held.get(id)?.save();
+			if (saved) given.push(saved);
+			return saved;
+		};
+		const store = await open(directory, { snapshotOf });
+		const big = Tally.create(4000);
+		let write = big.push(0);
+		await store.append(docId(0), write.bytes);
+		big.acknowledged(write.heads);
+		held.set(docId(0), big);
+		await store.compactNow();
+		const folder = join(directory, docId(0).slice(0, 2), docId(0).slice(2));
+		const [snapshot] = readdirSync(join(folder, 'snapshot'));
+		expect(statSync(join(folder, 'snapshot', snapshot!)).size).toBeGreaterThan(1024);
+		expect(given).toHaveLength(1);
+		expect(new Uint8Array(readFileSync(join(folder, 'snapshot', snapshot!)))).toEqual(given[0]);
+
+		write = big.push(1);
+		await store.append(docId(0), write.bytes);
+		await store.compactNow();
+		expect(readdirSync(join(folder, 'snapshot'))).toEqual([snapshot]);
+		expect(readdirSync(join(folder, 'incremental'))).toHaveLength(1);
+		expect(tallyEntries(await store.load(docId(0)))).toEqual([0, 1]);
+	});
+
+	it('compacts a quiet log by itself once a record has waited long enough', async () => {
+		const store = await open(tempDir(), { compactAfterMs: 50 });
+		await writeTallies(store, 2, 3);
+		expect(store.stats().recordsAwaitingCompaction).toBe(6);
+		for (let i = 0; i < 100 && store.stats().recordsAwaitingCompaction > 0; i++) await new Promise((r) => setTimeout(r, 20));
+		expect(store.stats()).toMatchObject({ recordsAwaitingCompaction: 0, compactedDocuments: 2 });
+		await expectTallies(store, 2, 3);
+	});
+
+	it('serves loads and appends while compacting, and loses nothing', async () => {
+		const directory = tempDir();
+		const store = await open(directory, { segmentBytes: 2048 });
+		const tallies = await writeTallies(store, 20, 10);
+		const compacting = store.compactNow();
+		const more = tallies.map(async (tally, d) => {
+			const { bytes, heads } = tally.push(10);
+			await store.append(docId(d), bytes);
+			tally.acknowledged(heads);
+			expect(tallyEntries(await store.load(docId(d))).length).toBe(11);
+		});
+		await Promise.all([compacting, ...more]);
+		await expectTallies(store, 20, 11);
+		await store.close();
+		await expectTallies(await open(directory), 20, 11);
+	});
+
+	const steps: CompactionStep[] = ['rotated', 'temp-synced', 'renamed', 'written', 'old-removed', 'segment-deleted'];
+	it.each(steps)('loses nothing when compaction stops at step "%s", and finishes it later', async (stop) => {
+		const directory = tempDir();
+		let stopped = 0;
+		let store = await open(directory, {
+			segmentBytes: 2048,
+			compactionStep: (step) => {
+				if (step !== stop) return;
+				stopped++;
+				throw new Error(`stopped at ${step}`);
+			}
+		});
+		await writeTallies(store, 6, 12);
+		await store.compactNow().catch(() => {});
+		expect(stopped).toBeGreaterThan(0);
+		await store.close();
+		await expect(store.append(docId(0), new Uint8Array([1]))).rejects.toThrow(/closed/);
+
+		store = await open(directory);
+		await expectTallies(store, 6, 12);
+		await store.compactNow();
+		expect(store.stats().recordsAwaitingCompaction).toBe(0);
+		await store.close();
+		await expectTallies(await open(directory), 6, 12);
+		const leftovers = readdirSync(directory, { recursive: true }).map(String).filter((f) => f.includes('.tmp-'));
+		expect(leftovers).toEqual([]);
+	});
+
+	it('finishes the appends already made when closed, and refuses unsafe document ids', async () => {
+		const directory = tempDir();
+		const store = await open(directory);
+		const tally = Tally.create();
+		const pending = [0, 1, 2].map((n) => store.append(docId(0), tally.push(n).bytes));
+		await store.close();
+		await Promise.all(pending);
+		await expect(store.load(docId(0))).rejects.toThrow(/closed/);
+		expect(tallyEntries(await (await open(directory)).load(docId(0)))).toEqual([0, 1, 2]);
+
+		await expect(stores.at(-1)!.append('../../etc' as DocumentId, new Uint8Array([1]))).rejects.toThrow(/Unsafe storage key/);
+		expect(existsSync(join(directory, '..', 'etc'))).toBe(false);
+	});
+});
