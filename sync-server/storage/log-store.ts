@@ -119,7 +119,8 @@ class LogStoreImpl implements LogStore {
 		// A restarted relay never appends to an old segment: they are all sealed, and compacted from now on.
 		this.#current = await createSegment(this.#logDirectory, (numbers.at(-1) ?? 0) + 1);
 		this.#segments.set(this.#current.number, this.#current);
-		if (this.#index.recordCount > 0) this.#compactInBackground();
+		// Not at once: the first seconds belong to the clients that reconnect and the documents they open.
+		if (this.#index.recordCount > 0) this.#armAgeTimer();
 	}
 
 	storageId(): string {
