@@ -41,7 +41,7 @@ export async function writeFileDurably(file: string, data: Uint8Array, options: 
 	const { fsync = true, step } = options;
 	const dir = path.dirname(file);
 	const temp = `${file}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
-	await fs.mkdir(dir, { recursive: true });
+	await makeDirectory(dir, fsync);
 	try {
 		const handle = await fs.open(temp, 'w');
 		try {
@@ -58,6 +58,16 @@ export async function writeFileDurably(file: string, data: Uint8Array, options: 
 	}
 	await step?.('renamed');
 	if (fsync) await syncDirectory(dir);
+}
+
+/** `mkdir -p`, and the entries of the directories it created made durable in their parents. */
+export async function makeDirectory(dir: string, fsync = true): Promise<void> {
+	const created = await fs.mkdir(dir, { recursive: true });
+	if (!created || !fsync) return;
+	for (let made = dir; ; made = path.dirname(made)) {
+		await syncDirectory(path.dirname(made));
+		if (made === created) break;
+	}
 }
 
 /** A new or renamed directory entry is only durable once the directory itself is on disk. */

@@ -18,8 +18,9 @@ import type { DocumentId } from '@automerge/automerge-repo/slim';
 export interface DocumentStore {
 	/**
 	 * Everything durable about a document, in an order `loadIncremental` accepts (snapshots first, then the changes
-	 * appended after them): feeding every chunk to one Automerge document rebuilds it. `undefined` when the store has
-	 * nothing of it.
+	 * appended after them): feeding every chunk to one Automerge document rebuilds it. Feed them concatenated, in one
+	 * `loadIncremental` call: a call per chunk costs 3-5 times as much for a document of 1,500 changes. `undefined`
+	 * when the store has nothing of it.
 	 */
 	load(documentId: DocumentId): Promise<Uint8Array[] | undefined>;
 

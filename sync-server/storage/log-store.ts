@@ -13,7 +13,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DocumentId } from '@automerge/automerge-repo/slim';
-import { documentFiles, isMissing, keyPath, writeFileDurably } from './chunk-files.ts';
+import { documentFiles, isMissing, keyPath, makeDirectory, writeFileDurably } from './chunk-files.ts';
 import type { DocumentStore } from './document-store.ts';
 import { compactDocument, type CompactionStep } from './log-compaction.ts';
 import { LogIndex, type LogEntry } from './log-index.ts';
@@ -107,7 +107,7 @@ class LogStoreImpl implements LogStore {
 	}
 
 	async open(): Promise<void> {
-		await fs.mkdir(this.#logDirectory, { recursive: true });
+		await makeDirectory(this.#logDirectory);
 		this.#storageId = await readOrCreateStorageId(this.#directory);
 		const numbers = await listSegments(this.#logDirectory);
 		for (const number of numbers) {
