@@ -1,6 +1,6 @@
 // The relay's document store on this disk: appends per second and append latency with 1, 16 and 256 concurrent
-// writers, the log store (group commit: one fdatasync per batch) against the chunk adapter it replaces (a file per
-// save: temporary file, fdatasync, rename, directory fsync), in the same run; what background compaction costs
+// writers, the log store (group commit: one fdatasync per batch) against the chunk store it replaces (a file per
+// append: temporary file, fdatasync, rename, directory fsync), in the same run; what background compaction costs
 // the latency of appends; and how long a store takes to open with a large log not yet compacted.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { postMessage } from '../src/lib/model/conversation.ts';
 import type { ConversationDoc } from '../src/lib/model/conversation-schema.ts';
 import { asMessageId, asUserId } from '../src/lib/model/ids.ts';
 import { backend } from '../sync-server/storage/automerge-backend.ts';
-import { DurableFsStorageAdapter } from '../sync-server/storage/fs-chunks.ts';
+import { openChunkDocumentStore } from '../sync-server/storage/chunk-document-store.ts';
 import { openLogStore, type LogStoreOptions } from '../sync-server/storage/log-store.ts';
 import { directChat } from './lib/conversations.ts';
 import { figure, noGoal, ratioAtMost, type BenchGroup, type Figure } from './lib/figure.ts';
@@ -41,13 +41,12 @@ export const storage: BenchGroup = {
 			const figures: Figure[] = [];
 			for (const writers of [1, 16, 256]) {
 				const ours = await withLogStore(freshDir(), NEVER_COMPACT, (append) => measure(append, writers, seconds, changes));
-				const chunkAdapter = new DurableFsStorageAdapter(freshDir());
-				let saved = 0;
-				const chunks = await measure((id, bytes) => chunkAdapter.save([id, 'incremental', `c${(saved++).toString(16)}`], bytes), writers, seconds, changes);
-				await chunkAdapter.close();
+				const chunkStore = await openChunkDocumentStore(freshDir());
+				const chunks = await measure((id, bytes) => chunkStore.append(id, bytes), writers, seconds, changes);
+				await chunkStore.close();
 				log(`${writers} writers: ${ours.perSecond.toFixed(0)} vs ${chunks.perSecond.toFixed(0)} appends/s`);
 				const name = `document store, ${writers} writer${writers > 1 ? 's' : ''}`;
-				const note = 'baseline: the chunk adapter it replaces (a file per save), same run';
+				const note = 'baseline: the chunk store it replaces (a file per append), same run';
 				figures.push(
 					figure(`${name}: appends per second`, ours.perSecond, 'count', chunks.perSecond, noGoal, note),
 					figure(`${name}: p50 append latency`, ours.p50, 'ms', chunks.p50, ratioAtMost(0.5), note),

@@ -1,14 +1,15 @@
 // The log store on a full disk: every append of a batch that could not be written is refused, nothing it refused
 // leaves a torn record behind, and appends go through again by themselves once there is space. The store's
-// directory is a 1 MiB tmpfs in a private mount namespace (`unshare -rm`, as in relay-disk-full.test.ts); the test
+// directory is a 1 MiB tmpfs in a private mount namespace (helpers/tmpfs.ts, as in relay-disk-full.test.ts); the test
 // fills it, and reads the store back afterwards, from outside through /proc/<pid>/root.
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DocumentId } from '@automerge/automerge-repo/slim';
 import { afterAll, expect, it } from 'vitest';
 import { openLogStore } from '../../sync-server/storage/log-store.ts';
 import { tallyEntries } from '../helpers/tally-doc.ts';
+import { fillDisk, inTmpfs } from '../helpers/tmpfs.ts';
 import { spawnWriter, type WriterChild } from './log-store-harness.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'caseroom-log-full-'));
@@ -17,19 +18,6 @@ afterAll(async () => {
 	await writer?.kill();
 	rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** Writes zeros until the disk refuses. */
-function fillDisk(path: string): void {
-	const fd = openSync(path, 'w');
-	const block = Buffer.alloc(4096);
-	try {
-		for (;;) writeSync(fd, block);
-	} catch (err) {
-		if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-	} finally {
-		closeSync(fd);
-	}
-}
 
 const acknowledged = (w: WriterChild) => [...w.acks.values()].reduce((sum, numbers) => sum + numbers.length, 0);
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -40,9 +28,8 @@ const untilAcknowledged = (w: WriterChild, count: number) => until(() => acknowl
 
 it('refuses what it could not write on a full disk, leaves no torn record, and appends again once there is space', async () => {
 	const documents = ['FullDisk1xyz', 'FullDisk2xyz', 'FullDisk3xyz'];
-	const mountTmpfs = `mount -t tmpfs -o size=1m tmpfs "${dataDir}" && exec "$0" "$@"`;
 	const plan = { directory: join(dataDir, 'automerge'), documents, base: 0, segmentBytes: 16 * 1024, compactAfterMs: 60_000, snapshotOf: true, spacingMs: 10 };
-	writer = spawnWriter(plan, ['unshare', '-rm', 'sh', '-c', mountTmpfs]);
+	writer = spawnWriter(plan, inTmpfs(dataDir));
 	await writer.waitFor(/^ready$/);
 	const outside = `/proc/${writer.process.pid}/root${dataDir}`;
 	await untilAcknowledged(writer, 20);

@@ -3,7 +3,7 @@
 // a private mount namespace (`unshare -rm`: root, or unprivileged user namespaces); the test fills it from outside
 // through /proc/<pid>/root.
 import '@automerge/automerge';
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts
 import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo.ts';
 import { petrsCaseChatWithAnna } from '../helpers/demo-conversation.ts';
 import { api, login, spawnRelay, tempDataDir, type ChildRelay } from '../helpers/relay.ts';
+import { fillDisk, inTmpfs } from '../helpers/tmpfs.ts';
 import { FAST_BACKOFF, shutdownAll, until } from './sync-harness.ts';
 
 const dataDir = tempDataDir();
@@ -23,8 +24,7 @@ const relayDataDir = () => `/proc/${relay.pid}/root${dataDir}`;
 const filler = () => join(relayDataDir(), 'filler');
 
 beforeAll(async () => {
-	const mountTmpfs = `mount -t tmpfs -o size=1m tmpfs "${dataDir}" && exec "$0" "$@"`;
-	relay = await spawnRelay(dataDir, {}, ['unshare', '-rm', 'sh', '-c', mountTmpfs]);
+	relay = await spawnRelay(dataDir, {}, inTmpfs(dataDir));
 	const session = await login(relay.url, 'petr');
 	const url = `${relay.url.replace(/^http/, 'ws')}/sync`;
 	petr = createClientRepo({ url, token: session.token, userId: session.user.id, webSocket: WebSocket, backoff: FAST_BACKOFF });
@@ -34,19 +34,6 @@ afterAll(async () => {
 	await relay?.kill('SIGKILL');
 	rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** Writes zeros until the disk refuses. */
-function fillDisk(path: string): void {
-	const fd = openSync(path, 'w');
-	const block = Buffer.alloc(4096);
-	try {
-		for (;;) writeSync(fd, block);
-	} catch (err) {
-		if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-	} finally {
-		closeSync(fd);
-	}
-}
 
 const register = async (documentId: string) =>
 	api(relay.url, '/api/conversations', { token: (await login(relay.url, 'petr')).token, body: { documentId, kind: 'case', caseId: 'SC-1042', members: ['anna'] } });
@@ -60,7 +47,8 @@ describe('the relay with a full disk', () => {
 		expect(await petr.delivery.whenDelivered(handle, 5000)).toBe(true);
 
 		fillDisk(filler());
-		const report = 'Spindle vibration 4.2 mm/s at 12000 rpm, log attached.';
+		// Longer than a page: a small change could still fit in the last page the relay's document log holds.
+		const report = `Spindle vibration 4.2 mm/s at 12000 rpm, log follows.\n${Array.from({ length: 300 }, (_, i) => `t+${i}s axis X ${(i * 0.37) % 5} mm/s, ${(i * 7919) % 12000} rpm`).join('\n')}`;
 		handle.change((doc) => postMessage(doc, { id: asMessageId('report'), author: asUserId('petr'), at: Date.now(), text: report }));
 		expect(await petr.delivery.whenDelivered(handle, 2000)).toBe(false);
 
