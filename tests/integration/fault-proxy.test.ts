@@ -76,6 +76,26 @@ describe('the fault proxy', () => {
 		c.socket.destroy();
 	});
 
+	it('holds a sender back at the capped pace when the link buffer is bounded, as a real slow link does', async () => {
+		/** How long until the sender's write of 12 MB was taken off its hands (its callback), ms. */
+		const handedOff = async (up: FaultProfile['up']) => {
+			const c = connect((await proxy({ up })).port);
+			await c.opened;
+			const sent = Buffer.alloc(12 * 1024 * 1024, 3);
+			const start = Date.now();
+			const written = new Promise<number>((resolve) => c.socket.write(sent, () => resolve(Date.now() - start)));
+			await waitFor(() => c.received().length === sent.length, 10_000);
+			expect(c.received().equals(sent)).toBe(true);
+			c.socket.destroy();
+			return written;
+		};
+		// 12 MB at 16 MB/s: the kernel's loopback buffers take a few MB at once, the rest leaves at the link's pace.
+		// An unbounded proxy takes it all at once.
+		const bounded = await handedOff({ bytesPerSecond: 16 * 1024 * 1024, bufferBytes: 64 * 1024 });
+		const unbounded = await handedOff({ bytesPerSecond: 16 * 1024 * 1024 });
+		expect(bounded).toBeGreaterThan(Math.max(400, 3 * unbounded));
+	});
+
 	it('stalls a connection: open, bytes held, then flowing again', async () => {
 		const p = await proxy({ stallRate: 1, faultWithinMs: 0, stallMs: 400 });
 		const c = connect(p.port);
