@@ -31,7 +31,7 @@ describe('checkLiveness', () => {
 			verdicts.push(verdict);
 		}
 		expect(verdicts).not.toContain('dead');
-		expect(verdicts.filter((v) => v === 'ping').length).toBe(8); // one per 2.5 s: 2 s of silence after each pong, then the next check
+		expect(verdicts.filter((v) => v === 'ping').length).toBe(9); // one per 2.25 s: 2 s of silence after each pong, then the next check
 	});
 
 	it('drops a socket that stalls at any moment within 2 × keepalive + one check', () => {

@@ -13,8 +13,8 @@ export interface Liveness {
 	unsent: number;
 }
 
-/** Checks run this many times per keepAliveMs: a dead socket is dropped within 2 × keepAliveMs + a quarter of it. */
-export const CHECKS_PER_INTERVAL = 4;
+/** Checks run this many times per keepAliveMs: a dead socket is dropped within 2 × keepAliveMs + an eighth of it. */
+export const CHECKS_PER_INTERVAL = 8;
 
 export function newLiveness(now: number, bytesRead: number, unsent: number): Liveness {
 	return { heardAt: now, pingedAt: now, bytesRead, unsent };

@@ -34,7 +34,7 @@ export interface SyncSocketsOptions {
 	log(message: string): void;
 }
 
-/** A stalled link is dropped within 4.5 s; an idle socket that sends nothing itself gets a ping every 2 s. */
+/** A stalled link is dropped within 4.25 s; an idle socket that sends nothing itself gets a ping every 2 s. */
 export const DEFAULT_KEEPALIVE_MS = 2000;
 
 export class SyncSockets {
@@ -60,7 +60,7 @@ export class SyncSockets {
 	}
 
 	add(socket: WebSocket, userId: UserId): void {
-		const connection: Connection = { socket, userId, joined: false, liveness: newLiveness(Date.now(), bytesRead(socket), socket.bufferedAmount), closed: false };
+		const connection: Connection = { socket, userId, joined: false, liveness: newLiveness(Date.now(), bytesRead(socket), unsent(socket)), closed: false };
 		this.#all.add(connection);
 		const joinTimer = setTimeout(() => !connection.joined && this.drop(connection), this.#options.joinTimeoutMs ?? 10_000);
 		joinTimer.unref?.();
@@ -130,7 +130,7 @@ export class SyncSockets {
 		// One pass, no allocation per socket (drop() deleting the current entry is safe while iterating a Set).
 		for (const connection of this.#all) {
 			const { socket, liveness } = connection;
-			const verdict = checkLiveness(liveness, bytesRead(socket), socket.bufferedAmount, now, keepAliveMs);
+			const verdict = checkLiveness(liveness, bytesRead(socket), unsent(socket), now, keepAliveMs);
 			if (verdict === 'dead') {
 				this.#options.log(`Dropping a sync socket of ${connection.userId}: silent for ${now - liveness.heardAt} ms`);
 				this.drop(connection);
@@ -145,12 +145,21 @@ export class SyncSockets {
 	}
 }
 
-/**
- * Bytes received on the socket's TCP connection (ws keeps it as `_socket`, not public API): the count moves while a
- * large frame is still arriving, long before ws emits the message.
- */
+/** The TCP socket under a ws WebSocket (`_socket`, and libuv's write queue on its handle: not public API). */
+type Tcp = { bytesRead?: number; _handle?: { writeQueueSize?: number } | null };
+const tcpOf = (socket: WebSocket) => (socket as unknown as { _socket?: Tcp })._socket;
+
+/** Bytes received on the TCP connection: the count moves while a large frame is still arriving, long before ws emits it. */
 function bytesRead(socket: WebSocket): number {
-	return (socket as unknown as { _socket?: { bytesRead?: number } })._socket?.bytesRead ?? 0;
+	return tcpOf(socket)?.bytesRead ?? 0;
+}
+
+/**
+ * A measure of what is still to send that goes down as the network takes it: ws's bufferedAmount counts a frame being
+ * written until its last byte is out, libuv's write queue shrinks as the kernel takes each part of it.
+ */
+function unsent(socket: WebSocket): number {
+	return socket.bufferedAmount + (tcpOf(socket)?._handle?.writeQueueSize ?? 0);
 }
 
 /** Bytes of a frame as ws hands it over (a Buffer, an ArrayBuffer or fragments). */

@@ -25,7 +25,7 @@ export interface HeartbeatEvents {
 }
 
 export interface Heartbeat {
-	/** A new socket is opening: it has twice the patience to be answered at all. */
+	/** A new socket is opening: it has the same patience to be answered at all. */
 	connecting(): void;
 	/** The other side answered the join: watch the connection. */
 	joined(): void;
@@ -40,7 +40,7 @@ export interface Heartbeat {
 /** A calm stretch of this many intervals halves a grown patience. */
 export const CALM_INTERVALS = 15;
 /** Checks run this many times per interval: a dead link is noticed within patience + intervalMs / TICKS. */
-const TICKS = 4;
+const TICKS = 8;
 
 export function createHeartbeat(options: HeartbeatOptions, events: HeartbeatEvents): Heartbeat {
 	const { intervalMs, now = Date.now } = options;
@@ -81,7 +81,7 @@ export function createHeartbeat(options: HeartbeatOptions, events: HeartbeatEven
 		unsent = left;
 		const silent = t - heardAt;
 		if (phase === 'connecting') {
-			if (silent >= 2 * patience) giveUp('handshake');
+			if (silent >= patience) giveUp('handshake');
 			return;
 		}
 		if (silent >= patience) return giveUp('silent');

@@ -26,13 +26,13 @@ export interface RelayClientAdapterOptions {
 	/**
 	 * After this long without a frame the adapter repeats its join, which our relay answers with its peer message
 	 * (browsers cannot send WebSocket pings); after twice this long without one (more on a link proven slow, see
-	 * heartbeat.ts) the connection is given up as dead. A new socket gets twice that to be answered at all: one that
+	 * heartbeat.ts) the connection is given up as dead. A new socket gets as long to be answered at all: one that
 	 * stalls in its handshake would otherwise wait for TCP to give up, many minutes. Default 2000; 0: off.
 	 */
 	heartbeatMs?: number;
 }
 
-/** A stalled link is noticed within 2 × this + a quarter of it (4.5 s), and an idle one costs a join every 2 s. */
+/** A stalled link is noticed within 2 × this + an eighth of it (4.25 s), and an idle one costs a join every 2 s. */
 export const DEFAULT_HEARTBEAT_MS = 2000;
 
 const PROTOCOL_V1 = '1';
