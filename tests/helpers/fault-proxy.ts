@@ -44,6 +44,8 @@ export interface FaultCounts {
 	resets: number;
 	/** Connections destroyed by cut() / cutAndHeal(). */
 	cuts: number;
+	/** Connections the target closed on its side (a relay dropping a socket it takes for dead, say). */
+	closedByTarget: number;
 	bytesUp: number;
 	bytesDown: number;
 }
@@ -176,7 +178,7 @@ export async function startFaultProxy(targetPort: number, options: FaultProxyOpt
 	const random = prng(options.seed ?? 1);
 	let profile: FaultProfile = options.profile ?? {};
 	const pairs = new Set<Pair>();
-	const counts: FaultCounts = { connections: 0, refused: 0, stalls: 0, resets: 0, cuts: 0, bytesUp: 0, bytesDown: 0 };
+	const counts: FaultCounts = { connections: 0, refused: 0, stalls: 0, resets: 0, cuts: 0, closedByTarget: 0, bytesUp: 0, bytesDown: 0 };
 	let swallowing = false;
 	let down = false;
 
@@ -235,7 +237,10 @@ export async function startFaultProxy(targetPort: number, options: FaultProxyOpt
 			pipe.finish(() => other.end());
 		};
 		client.on('close', closed(pair.up, upstream));
-		upstream.on('close', closed(pair.down, client));
+		upstream.on('close', (hadError) => {
+			if (pairs.has(pair)) counts.closedByTarget++; // not torn down by the proxy itself
+			closed(pair.down, client)(hadError);
+		});
 		for (const socket of [client, upstream]) socket.on('error', () => destroy(pair));
 		const { stallRate = 0, resetRate = 0, faultWithinMs = 5000 } = profile;
 		const roll = random.next();

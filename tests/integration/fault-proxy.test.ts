@@ -151,7 +151,7 @@ describe('the fault proxy', () => {
 		again.socket.write('lost');
 		await new Promise((r) => setTimeout(r, 150));
 		expect(again.received().toString()).toBe('back');
-		expect(p.counts()).toMatchObject({ cuts: 1, refused: 1 });
+		expect(p.counts()).toMatchObject({ cuts: 1, refused: 1, closedByTarget: 0 });
 		again.socket.destroy();
 	});
 
@@ -162,6 +162,7 @@ describe('the fault proxy', () => {
 		const c = connect(p.port);
 		await expect(c.ended).resolves.toBe('closed');
 		expect(c.received().toString()).toBe('response then FIN');
+		expect(p.counts().closedByTarget).toBe(1);
 		await p.close();
 		await new Promise((r) => server.close(r));
 	});
