@@ -10,6 +10,7 @@ import { markdownTable } from './lib/table.ts';
 import { appStart } from './app-start.ts';
 import { capacity } from './capacity.ts';
 import { coldStart } from './cold-start.ts';
+import { deadLink } from './dead-link.ts';
 import { openConversation } from './open-conversation.ts';
 import { p2p } from './p2p.ts';
 import { storage } from './storage.ts';
@@ -23,6 +24,7 @@ const GROUPS: Record<string, BenchGroup> = {
 	'app-start': appStart,
 	whiteboard,
 	capacity,
+	'dead-link': deadLink,
 	p2p,
 	storage
 };

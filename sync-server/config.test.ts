@@ -14,6 +14,7 @@ describe('configuration', () => {
 			trustProxy: false,
 			syncMaxMessageBytes: 16 * 1024 * 1024,
 			syncIdleUnloadMs: 60_000,
+			syncKeepAliveMs: 2000,
 			apiMaxBodyBytes: 64 * 1024,
 			fileMaxBytes: 2 * 1024 ** 3,
 			iceServers: [],
@@ -45,12 +46,12 @@ describe('configuration', () => {
 	it('reads every variable', () => {
 		const config = loadConfig({
 			HOST: '127.0.0.1', PORT: '8443', DATA_DIR: '/var/lib/caseroom', STATIC_DIR: '/srv/app', TOKEN_TTL_HOURS: '12',
-			TLS_CERT_FILE: '/etc/c.pem', TLS_KEY_FILE: '/etc/k.pem', TRUST_PROXY: 'true', SYNC_MAX_MESSAGE_BYTES: '1048576',
+			TLS_CERT_FILE: '/etc/c.pem', TLS_KEY_FILE: '/etc/k.pem', TRUST_PROXY: 'true', SYNC_MAX_MESSAGE_BYTES: '1048576', SYNC_KEEPALIVE_MS: '5000',
 			API_MAX_BODY_BYTES: '2048', ICE_SERVERS: '[{"urls":"stun:stun.example.org"}]'
 		});
 		expect(config).toMatchObject({
 			host: '127.0.0.1', port: 8443, dataDir: '/var/lib/caseroom', tokenTtlHours: 12, trustProxy: true,
-			tls: { certFile: '/etc/c.pem', keyFile: '/etc/k.pem' }, syncMaxMessageBytes: 1048576, apiMaxBodyBytes: 2048,
+			tls: { certFile: '/etc/c.pem', keyFile: '/etc/k.pem' }, syncMaxMessageBytes: 1048576, syncKeepAliveMs: 5000, apiMaxBodyBytes: 2048,
 			iceServers: [{ urls: 'stun:stun.example.org' }]
 		});
 	});
@@ -61,6 +62,7 @@ describe('configuration', () => {
 		expect(() => loadConfig({ TOKEN_TTL_HOURS: '-1' })).toThrow(/TOKEN_TTL_HOURS/);
 		expect(() => loadConfig({ TLS_CERT_FILE: '/c.pem' })).toThrow(/TLS_CERT_FILE and TLS_KEY_FILE/);
 		expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+		expect(() => loadConfig({ SYNC_KEEPALIVE_MS: '10' })).toThrow(/SYNC_KEEPALIVE_MS must be a whole number from 100/);
 		expect(() => loadConfig({ ICE_SERVERS: '{oops' })).toThrow(/ICE_SERVERS must be a JSON array/);
 		expect(() => loadConfig({ ICE_SERVERS: '[{"url":"x"}]' })).toThrow(/"urls"/);
 		expect(() => loadConfig({ TURN_SECRET: 's3cret' })).toThrow(/TURN_SECRET and TURN_URLS/);

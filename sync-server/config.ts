@@ -17,6 +17,8 @@ export interface Config {
 	syncMaxMessageBytes: number;
 	/** A document nobody connected has open leaves the relay's memory after this long. */
 	syncIdleUnloadMs: number;
+	/** A /sync socket silent this long is pinged, twice this long dropped (a slow link that still moves bytes is kept). */
+	syncKeepAliveMs: number;
 	apiMaxBodyBytes: number;
 	/** Largest file the relay keeps a copy of. */
 	fileMaxBytes: number;
@@ -56,6 +58,9 @@ const DEFAULTS = {
 	// Long enough that a tablet reloading the app finds its conversations still loaded; short enough that documents
 	// touched once (an archive search, a page load) do not pile up over months.
 	SYNC_IDLE_UNLOAD_SECONDS: '60',
+	// A stalled link dropped within 4.25 s (the app gives up on its side as fast); an idle socket that sends nothing
+	// itself costs a ping every 2 s.
+	SYNC_KEEPALIVE_MS: '2000',
 	API_MAX_BODY_BYTES: String(64 * 1024),
 	FILE_MAX_BYTES: String(2 * 1024 ** 3),
 	ICE_SERVERS: '[]',
@@ -125,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
 		trustProxy: flag('TRUST_PROXY', env.TRUST_PROXY),
 		syncMaxMessageBytes,
 		syncIdleUnloadMs: integer('SYNC_IDLE_UNLOAD_SECONDS', get('SYNC_IDLE_UNLOAD_SECONDS'), 1, 7 * 24 * 3600) * 1000,
+		syncKeepAliveMs: integer('SYNC_KEEPALIVE_MS', get('SYNC_KEEPALIVE_MS'), 100, 600_000),
 		apiMaxBodyBytes: integer('API_MAX_BODY_BYTES', get('API_MAX_BODY_BYTES'), 1024, 100 * 1024 * 1024),
 		fileMaxBytes: integer('FILE_MAX_BYTES', get('FILE_MAX_BYTES'), 1, 1024 ** 4),
 		iceServers: iceServers(get('ICE_SERVERS')),

@@ -68,6 +68,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			access: { authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId) },
 			maxMessageBytes: config.syncMaxMessageBytes,
 			idleUnloadMs: config.syncIdleUnloadMs,
+			keepAliveMs: config.syncKeepAliveMs,
 			socketLimits: { messages: config.limits.syncMessages, bytes: config.limits.syncBytes },
 			log
 		});

@@ -1,8 +1,10 @@
-// The relay's open /sync sockets: the user each was authenticated as, whether it joined, keepalive pings, a deadline
-// to join, per-socket limits, and dropping a socket so that its peer is forgotten (and loses access) at once.
+// The relay's open /sync sockets: the user each was authenticated as, whether it joined, keepalive (a dead link
+// dropped within 5 s, a slow one kept: liveness.ts), a deadline to join, per-socket limits, and dropping a socket so
+// that its peer is forgotten (and loses access) at once.
 import { WebSocket, type RawData } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { createSocketLimiter, type BucketSpec } from '../http/rate-limit.ts';
+import { checkLiveness, CHECKS_PER_INTERVAL, heard, newLiveness, type Liveness } from './liveness.ts';
 import { encodeFrame, type RelayFrame } from './wire.ts';
 
 /** WebSocket close code 1008: policy violation (a refused join, a flooding client). */
@@ -13,7 +15,7 @@ export interface Connection {
 	readonly userId: UserId;
 	/** Joined: the engine bound a peer id to it (a socket that never joins is dropped). */
 	joined: boolean;
-	alive: boolean;
+	readonly liveness: Liveness;
 	/** Forgotten: frames still arriving (during a close handshake) are ignored. */
 	closed: boolean;
 }
@@ -22,6 +24,7 @@ export interface SyncSocketsOptions {
 	onMessage(connection: Connection, data: RawData, isBinary: boolean): void;
 	/** The socket is gone (closed or dropped): the engine forgets its peer. */
 	onClosed(connection: Connection): void;
+	/** Silent this long: pinged; twice this long: dropped. Default DEFAULT_KEEPALIVE_MS. */
 	keepAliveMs?: number;
 	joinTimeoutMs?: number;
 	/** A client reading slower than this much queued output is dropped (it resyncs on reconnect). */
@@ -30,6 +33,9 @@ export interface SyncSocketsOptions {
 	limits?: { messages: BucketSpec; bytes: BucketSpec };
 	log(message: string): void;
 }
+
+/** A stalled link is dropped within 4.25 s; an idle socket that sends nothing itself gets a ping every 2 s. */
+export const DEFAULT_KEEPALIVE_MS = 2000;
 
 export class SyncSockets {
 	readonly #options: SyncSocketsOptions;
@@ -42,7 +48,8 @@ export class SyncSockets {
 
 	startKeepAlive(): void {
 		clearInterval(this.#keepAlive);
-		this.#keepAlive = setInterval(() => this.#ping(), this.#options.keepAliveMs ?? 10_000);
+		const keepAliveMs = this.#options.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
+		this.#keepAlive = setInterval(() => this.#check(keepAliveMs), Math.max(1, Math.round(keepAliveMs / CHECKS_PER_INTERVAL)));
 		this.#keepAlive.unref?.();
 	}
 
@@ -53,15 +60,15 @@ export class SyncSockets {
 	}
 
 	add(socket: WebSocket, userId: UserId): void {
-		const connection: Connection = { socket, userId, joined: false, alive: true, closed: false };
+		const connection: Connection = { socket, userId, joined: false, liveness: newLiveness(Date.now(), bytesRead(socket), unsent(socket)), closed: false };
 		this.#all.add(connection);
 		const joinTimer = setTimeout(() => !connection.joined && this.drop(connection), this.#options.joinTimeoutMs ?? 10_000);
 		joinTimer.unref?.();
-		socket.on('pong', () => (connection.alive = true));
+		socket.on('pong', () => heard(connection.liveness, Date.now()));
 		const limiter = this.#options.limits && createSocketLimiter(this.#options.limits);
 		socket.on('message', (data, isBinary) => {
 			if (connection.closed) return;
-			connection.alive = true;
+			heard(connection.liveness, Date.now());
 			if (limiter && !limiter.take(rawSize(data)).allowed) {
 				this.#options.log(`Closing a sync socket of ${userId}: it sends faster than its limit`);
 				return this.closeForPolicy(connection, 'sending too fast');
@@ -118,20 +125,41 @@ export class SyncSockets {
 		this.#options.onClosed(connection);
 	}
 
-	#ping(): void {
-		for (const connection of [...this.#all]) {
-			if (!connection.alive) {
+	#check(keepAliveMs: number): void {
+		const now = Date.now();
+		// One pass, no allocation per socket (drop() deleting the current entry is safe while iterating a Set).
+		for (const connection of this.#all) {
+			const { socket, liveness } = connection;
+			const verdict = checkLiveness(liveness, bytesRead(socket), unsent(socket), now, keepAliveMs);
+			if (verdict === 'dead') {
+				this.#options.log(`Dropping a sync socket of ${connection.userId}: silent for ${now - liveness.heardAt} ms`);
 				this.drop(connection);
-				continue;
-			}
-			connection.alive = false;
-			try {
-				connection.socket.ping();
-			} catch {
-				this.drop(connection);
+			} else if (verdict === 'ping') {
+				try {
+					socket.ping();
+				} catch {
+					this.drop(connection);
+				}
 			}
 		}
 	}
+}
+
+/** The TCP socket under a ws WebSocket (`_socket`, and libuv's write queue on its handle: not public API). */
+type Tcp = { bytesRead?: number; _handle?: { writeQueueSize?: number } | null };
+const tcpOf = (socket: WebSocket) => (socket as unknown as { _socket?: Tcp })._socket;
+
+/** Bytes received on the TCP connection: the count moves while a large frame is still arriving, long before ws emits it. */
+function bytesRead(socket: WebSocket): number {
+	return tcpOf(socket)?.bytesRead ?? 0;
+}
+
+/**
+ * A measure of what is still to send that goes down as the network takes it: ws's bufferedAmount counts a frame being
+ * written until its last byte is out, libuv's write queue shrinks as the kernel takes each part of it.
+ */
+function unsent(socket: WebSocket): number {
+	return socket.bufferedAmount + (tcpOf(socket)?._handle?.writeQueueSize ?? 0);
 }
 
 /** Bytes of a frame as ws hands it over (a Buffer, an ArrayBuffer or fragments). */

@@ -1,5 +1,5 @@
 // A TCP proxy that injects the faults of a plant floor's network (this kernel has no tc netem): delay and jitter
-// per direction, a bandwidth cap, connections that stall (open, bytes held) or are reset, bytes that vanish on the
+// per direction, a bandwidth cap (with, on request, a bounded buffer that holds the sender back), connections that stall (open, bytes held) or are reset, bytes that vanish on the
 // way to the client while the connection looks alive, and a network that is gone until it is healed. Random faults
 // come from a seeded PRNG, so a run replays. Everything is TCP-level: HTTP, WebSocket and the app's page load alike.
 import net from 'node:net';
@@ -13,6 +13,12 @@ export interface LinkShape {
 	jitterMs?: number;
 	/** Cap in bytes per second; unset: unlimited. */
 	bytesPerSecond?: number;
+	/**
+	 * Bytes the link holds on their way; beyond that the proxy stops reading from the sender, which then sees its own
+	 * send buffer fill and drain at the link's pace, as behind a real slow link. Unset: the proxy takes everything at
+	 * once (the sender sees a fast link). The kernel's socket buffers on loopback still hold a few MB before that.
+	 */
+	bufferBytes?: number;
 }
 
 export interface FaultProfile {
@@ -38,6 +44,8 @@ export interface FaultCounts {
 	resets: number;
 	/** Connections destroyed by cut() / cutAndHeal(). */
 	cuts: number;
+	/** Connections the target closed on its side (a relay dropping a socket it takes for dead, say). */
+	closedByTarget: number;
 	bytesUp: number;
 	bytesDown: number;
 }
@@ -81,10 +89,12 @@ class ShapedPipe {
 	#lastAt = 0;
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#whenEmpty: (() => void) | undefined;
+	#queued = 0;
 	held = false;
 	dropping = false;
 
 	constructor(
+		private readonly source: net.Socket,
 		private readonly out: net.Socket,
 		private readonly shape: () => LinkShape,
 		private readonly random: Prng,
@@ -104,7 +114,10 @@ class ShapedPipe {
 			const at = Math.max(now + latency, this.#lastAt + transmit);
 			this.#lastAt = at;
 			this.#queue.push({ bytes, at });
+			this.#queued += bytes.length;
 		}
+		const { bufferBytes } = this.shape();
+		if (bufferBytes !== undefined && this.#queued > bufferBytes) this.source.pause();
 		this.#schedule();
 	}
 
@@ -122,6 +135,7 @@ class ShapedPipe {
 	stop(): void {
 		clearTimeout(this.#timer);
 		this.#queue = [];
+		this.#queued = 0;
 		this.#whenEmpty = undefined;
 	}
 
@@ -130,7 +144,13 @@ class ShapedPipe {
 		this.#timer = undefined;
 		if (this.held) return;
 		const now = Date.now();
-		while (this.#queue.length && this.#queue[0]!.at <= now) this.#write(this.#queue.shift()!.bytes);
+		while (this.#queue.length && this.#queue[0]!.at <= now) {
+			const { bytes } = this.#queue.shift()!;
+			this.#queued -= bytes.length;
+			this.#write(bytes);
+		}
+		const { bufferBytes } = this.shape();
+		if (this.source.isPaused() && (bufferBytes === undefined || this.#queued <= bufferBytes / 2)) this.source.resume();
 		if (this.#queue.length) this.#timer = setTimeout(() => this.#schedule(), this.#queue[0]!.at - now);
 		else if (this.#whenEmpty) {
 			const done = this.#whenEmpty;
@@ -158,7 +178,7 @@ export async function startFaultProxy(targetPort: number, options: FaultProxyOpt
 	const random = prng(options.seed ?? 1);
 	let profile: FaultProfile = options.profile ?? {};
 	const pairs = new Set<Pair>();
-	const counts: FaultCounts = { connections: 0, refused: 0, stalls: 0, resets: 0, cuts: 0, bytesUp: 0, bytesDown: 0 };
+	const counts: FaultCounts = { connections: 0, refused: 0, stalls: 0, resets: 0, cuts: 0, closedByTarget: 0, bytesUp: 0, bytesDown: 0 };
 	let swallowing = false;
 	let down = false;
 
@@ -201,8 +221,8 @@ export async function startFaultProxy(targetPort: number, options: FaultProxyOpt
 		const pair: Pair = {
 			client,
 			upstream,
-			up: new ShapedPipe(upstream, () => profile.up ?? {}, linkRandom, (n) => (counts.bytesUp += n)),
-			down: new ShapedPipe(client, () => profile.down ?? {}, linkRandom, (n) => (counts.bytesDown += n)),
+			up: new ShapedPipe(client, upstream, () => profile.up ?? {}, linkRandom, (n) => (counts.bytesUp += n)),
+			down: new ShapedPipe(upstream, client, () => profile.down ?? {}, linkRandom, (n) => (counts.bytesDown += n)),
 			timers: []
 		};
 		pair.down.dropping = swallowing;
@@ -217,7 +237,10 @@ export async function startFaultProxy(targetPort: number, options: FaultProxyOpt
 			pipe.finish(() => other.end());
 		};
 		client.on('close', closed(pair.up, upstream));
-		upstream.on('close', closed(pair.down, client));
+		upstream.on('close', (hadError) => {
+			if (pairs.has(pair)) counts.closedByTarget++; // not torn down by the proxy itself
+			closed(pair.down, client)(hadError);
+		});
 		for (const socket of [client, upstream]) socket.on('error', () => destroy(pair));
 		const { stallRate = 0, resetRate = 0, faultWithinMs = 5000 } = profile;
 		const roll = random.next();

@@ -76,6 +76,27 @@ describe('the fault proxy', () => {
 		c.socket.destroy();
 	});
 
+	it('holds a sender back at the capped pace when the link buffer is bounded, as a real slow link does', async () => {
+		/** How long until the sender's write of 12 MB was taken off its hands (its callback), ms. */
+		const handedOff = async (up: FaultProfile['up']) => {
+			const c = connect((await proxy({ up })).port);
+			await c.opened;
+			const sent = Buffer.alloc(12 * 1024 * 1024, 3);
+			const start = Date.now();
+			const written = new Promise<number>((resolve) => c.socket.write(sent, () => resolve(Date.now() - start)));
+			await waitFor(() => c.received().length === sent.length, 10_000);
+			expect(c.received().equals(sent)).toBe(true);
+			c.socket.destroy();
+			return written;
+		};
+		// 12 MB at 16 MB/s: the kernel's loopback buffers take a few MB at once, the rest leaves at the link's pace, so
+		// the write cannot be done before ~0.5 s however fast the machine. An unbounded proxy takes it all at once.
+		const bounded = await handedOff({ bytesPerSecond: 16 * 1024 * 1024, bufferBytes: 64 * 1024 });
+		const unbounded = await handedOff({ bytesPerSecond: 16 * 1024 * 1024 });
+		expect(bounded).toBeGreaterThan(400);
+		expect(unbounded).toBeLessThan(bounded);
+	});
+
 	it('stalls a connection: open, bytes held, then flowing again', async () => {
 		const p = await proxy({ stallRate: 1, faultWithinMs: 0, stallMs: 400 });
 		const c = connect(p.port);
@@ -131,7 +152,7 @@ describe('the fault proxy', () => {
 		again.socket.write('lost');
 		await new Promise((r) => setTimeout(r, 150));
 		expect(again.received().toString()).toBe('back');
-		expect(p.counts()).toMatchObject({ cuts: 1, refused: 1 });
+		expect(p.counts()).toMatchObject({ cuts: 1, refused: 1, closedByTarget: 0 });
 		again.socket.destroy();
 	});
 
@@ -142,6 +163,7 @@ describe('the fault proxy', () => {
 		const c = connect(p.port);
 		await expect(c.ended).resolves.toBe('closed');
 		expect(c.received().toString()).toBe('response then FIN');
+		expect(p.counts().closedByTarget).toBe(1);
 		await p.close();
 		await new Promise((r) => server.close(r));
 	});

@@ -5,11 +5,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cbor, Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo';
+import { cbor, decodeHeads, Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { WebSocket } from 'ws';
 import { asUserId } from '../../src/lib/model/ids.ts';
 import { createClientRepo, type ClientRepo, type ClientRepoOptions } from '../../src/lib/sync/client-repo.ts';
+import { containsChanges } from '../../src/lib/sync/delivery.ts';
 import { createSyncRelay, type SyncRelay } from '../../sync-server/sync/relay.ts';
 
 export const FAST_BACKOFF = { initialMs: 50, maxMs: 400 };
@@ -82,10 +83,51 @@ export function ourClient(url: string, user: string, options: Partial<ClientRepo
 	return createClientRepo({ url, token: tokenOf(user), userId: user, webSocket: WebSocket, backoff: FAST_BACKOFF, ...options });
 }
 
-/** automerge-repo's own WebSocketClientAdapter, with a peer id of the form the relay requires. */
-export function stockClient(url: string, user: string): Repo {
-	const adapter = new WebSocketClientAdapter(`${url}?token=${tokenOf(user)}`, 200);
+/**
+ * automerge-repo's own WebSocketClientAdapter, with a peer id of the form the relay requires. It starts a new socket
+ * every `retryMs` until the relay's peer message arrives (its default is 5 s; short here so tests reconnect fast).
+ */
+export function stockClient(url: string, user: string, retryMs = 200): Repo {
+	const adapter = new WebSocketClientAdapter(`${url}?token=${tokenOf(user)}`, retryMs);
 	return new Repo({ network: [adapter], peerId: `${user}:stock${Math.random().toString(36).slice(2, 8)}` as PeerId });
+}
+
+/** A member's device, the app's client or a stock one, with what the tests ask of either. */
+export interface Member {
+	kind: MemberKind;
+	repo: Repo;
+	/** Resolves true once the relay acknowledged every local change of the document (its reported heads hold them). */
+	acknowledged(handle: DocHandle<unknown>, timeoutMs: number): Promise<boolean>;
+	device: Repo | ClientRepo;
+}
+export type MemberKind = 'our client' | 'stock client';
+
+export function member(kind: MemberKind, url: string, user: string): Member {
+	if (kind === 'our client') {
+		const device = ourClient(url, user);
+		return { kind, repo: device.repo, acknowledged: (handle, ms) => device.delivery.whenDelivered(handle, ms), device };
+	}
+	const repo = stockClient(url, user);
+	return { kind, repo, acknowledged: (handle, ms) => stockAcknowledged(repo, handle, ms), device: repo };
+}
+
+/**
+ * For a stock client, acknowledged means what it means for ours: the relay's heads, which automerge-repo records per
+ * storage id from the relay's sync messages (and the relay only reports heads it has saved), hold every local change.
+ */
+async function stockAcknowledged(repo: Repo, handle: DocHandle<unknown>, timeoutMs: number): Promise<boolean> {
+	const relayHeads = () => {
+		const storageId = Object.values(repo.peerMetadataByPeerId).find((m) => m.storageId)?.storageId;
+		return storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
+	};
+	const held = () => {
+		const theirs = relayHeads();
+		return theirs !== undefined && containsChanges(handle.doc(), decodeHeads(theirs), decodeHeads(handle.heads()));
+	};
+	return until(held, timeoutMs).then(
+		() => true,
+		() => false
+	);
 }
 
 export async function shutdownAll(repos: (Repo | ClientRepo)[]): Promise<void> {

@@ -1,10 +1,11 @@
-// A member's link dies silently (bytes from the relay vanish) while the relay forwards a change to them; the link is
-// then cut and comes back. The member must still get the change: the relay may not count what it sent on a dead
-// connection as received.
+// A member's link dies silently (bytes from the relay vanish) while the relay forwards a change to them, or while the
+// relay acknowledges their own change; the link is then cut and comes back. The member must still get the change, and
+// their change must still be acknowledged: the relay may not count what it sent on a dead connection as received.
+// Played with the app's client and with automerge-repo's stock client (2.5.6), which must keep working unchanged.
 import '@automerge/automerge';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
-import { ourClient, removeDir, shutdownAll, sleep, startSyncRelay, until, type TestSyncRelay } from './sync-harness.ts';
+import { member, ourClient, removeDir, shutdownAll, sleep, startSyncRelay, until, type MemberKind, type TestSyncRelay } from './sync-harness.ts';
 
 type Note = { lines: string[] };
 let relay: TestSyncRelay;
@@ -22,38 +23,49 @@ afterEach(async () => {
 	removeDir(relay.dataDir);
 });
 
-it('a change forwarded over a link that silently died reaches the member after they reconnect', async () => {
-	const petr = ourClient(relay.url, 'petr');
-	const anna = ourClient(`ws://127.0.0.1:${proxy.port}/sync`, 'anna');
-	repos.push(petr, anna);
-	const handle = petr.repo.create<Note>({ lines: ['first'] });
-	relay.grant(handle.documentId, 'petr', 'anna');
-	expect(await petr.delivery.whenDelivered(handle, 5000)).toBe(true);
-	const annaHandle = await anna.repo.find<Note>(handle.url);
-	expect(annaHandle.doc().lines).toEqual(['first']);
+/** Anna's device, of the given kind, reaching the relay through the proxy. */
+function anna(kind: MemberKind) {
+	const device = member(kind, `ws://127.0.0.1:${proxy.port}/sync`, 'anna');
+	repos.push(device.device);
+	return device;
+}
 
-	proxy.swallowToClients();
-	handle.change((doc) => void doc.lines.push('sent while anna’s link was dead'));
-	expect(await petr.delivery.whenDelivered(handle, 5000)).toBe(true);
-	await sleep(300); // the relay has forwarded it to anna by now, into the void
-	expect(annaHandle.doc().lines).toEqual(['first']);
+describe.each<MemberKind>(['our client', 'stock client'])('with %s', (kind) => {
+	it('a change forwarded over a link that silently died reaches the member after they reconnect', async () => {
+		const petr = ourClient(relay.url, 'petr');
+		repos.push(petr);
+		const handle = petr.repo.create<Note>({ lines: ['first'] });
+		relay.grant(handle.documentId, 'petr', 'anna');
+		expect(await petr.delivery.whenDelivered(handle, 5000)).toBe(true);
+		const annaHandle = await anna(kind).repo.find<Note>(handle.url);
+		expect(annaHandle.doc().lines).toEqual(['first']);
 
-	proxy.cutAndHeal();
-	await until(() => annaHandle.doc().lines.length === 2, 10_000, 'the change to reach anna after reconnecting');
-	expect(annaHandle.doc().lines[1]).toBe('sent while anna’s link was dead');
-});
+		proxy.swallowToClients();
+		handle.change((doc) => void doc.lines.push('sent while anna’s link was dead'));
+		expect(await petr.delivery.whenDelivered(handle, 5000)).toBe(true);
+		await sleep(300); // the relay has forwarded it to anna by now, into the void
+		expect(annaHandle.doc().lines).toEqual(['first']);
 
-it("a member's change whose acknowledgement was lost is acknowledged after they reconnect", async () => {
-	const anna = ourClient(`ws://127.0.0.1:${proxy.port}/sync`, 'anna');
-	repos.push(anna);
-	const handle = anna.repo.create<Note>({ lines: ['first'] });
-	relay.grant(handle.documentId, 'anna');
-	expect(await anna.delivery.whenDelivered(handle, 5000)).toBe(true);
+		proxy.cutAndHeal();
+		await until(() => annaHandle.doc().lines.length === 2, 10_000, 'the change to reach anna after reconnecting');
+		expect(annaHandle.doc().lines[1]).toBe('sent while anna’s link was dead');
+	});
 
-	proxy.swallowToClients();
-	handle.change((doc) => void doc.lines.push('acknowledgement lost'));
-	expect(await anna.delivery.whenDelivered(handle, 1000)).toBe(false);
+	it("a member's change whose acknowledgement was lost is acknowledged after they reconnect", async () => {
+		const device = anna(kind);
+		const handle = device.repo.create<Note>({ lines: ['first'] });
+		relay.grant(handle.documentId, 'anna');
+		expect(await device.acknowledged(handle, 5000)).toBe(true);
 
-	proxy.cutAndHeal();
-	expect(await anna.delivery.whenDelivered(handle, 10_000)).toBe(true);
+		proxy.swallowToClients();
+		handle.change((doc) => void doc.lines.push('acknowledgement lost'));
+		expect(await device.acknowledged(handle, 1000)).toBe(false);
+
+		proxy.cutAndHeal();
+		expect(await device.acknowledged(handle, 10_000)).toBe(true);
+		// And it is on the relay: a fresh device reads it from there.
+		const fresh = member('stock client', relay.url, 'anna');
+		repos.push(fresh.device);
+		expect((await fresh.repo.find<Note>(handle.url)).doc().lines).toEqual(['first', 'acknowledgement lost']);
+	});
 });

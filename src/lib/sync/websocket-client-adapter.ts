@@ -24,13 +24,16 @@ export interface RelayClientAdapterOptions {
 	/** Repo.find waits for the network before asking peers; offline, it stops waiting after this long. */
 	readyTimeoutMs?: number;
 	/**
-	 * Every this often the adapter repeats its join, which our relay answers with its peer message; no answer by
-	 * the next beat and the connection is given up as dead (browsers cannot send WebSocket pings). A new socket
-	 * gets as long to be answered at all: one that stalls in its handshake would otherwise wait for TCP to give up,
-	 * many minutes. 0: off.
+	 * After this long without a frame the adapter repeats its join, which our relay answers with its peer message
+	 * (browsers cannot send WebSocket pings); after twice this long without one (more on a link proven slow, see
+	 * heartbeat.ts) the connection is given up as dead. A new socket gets as long to be answered at all: one that
+	 * stalls in its handshake would otherwise wait for TCP to give up, many minutes. Default 2000; 0: off.
 	 */
 	heartbeatMs?: number;
 }
+
+/** A stalled link is noticed within 2 × this + an eighth of it (4.25 s), and an idle one costs a join every 2 s. */
+export const DEFAULT_HEARTBEAT_MS = 2000;
 
 const PROTOCOL_V1 = '1';
 
@@ -40,14 +43,13 @@ export class RelayClientAdapter extends NetworkAdapter {
 	relayPeerId: PeerId | undefined;
 	relayMetadata: PeerMetadata | undefined;
 	readonly #options: RelayClientAdapterOptions;
-	readonly #heartbeat: Heartbeat;
+	readonly #heartbeat: Heartbeat | null;
 	#token: string;
 	#socket: WebSocketLike | undefined;
 	/** Why the current socket failed: the relay's error message, or the socket's error. */
 	#socketError: string | null = null;
 	#attempt = 0;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
-	#joinTimer: ReturnType<typeof setTimeout> | undefined;
 	#running = false;
 	#isReady = false;
 	#resolveReady!: () => void;
@@ -57,11 +59,23 @@ export class RelayClientAdapter extends NetworkAdapter {
 		super();
 		this.#options = options;
 		this.#token = options.token;
-		this.#heartbeat = createHeartbeat(
-			options.heartbeatMs || 25_000,
-			() => this.#socket && this.#sendJoin(this.#socket),
-			() => this.#abandon('the relay stopped answering')
-		);
+		const intervalMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+		this.#heartbeat =
+			intervalMs === 0
+				? null
+				: createHeartbeat(
+						{ intervalMs },
+						{
+							ask: () => this.#socket && this.#sendJoin(this.#socket),
+							dead: (why) => this.#abandon(why === 'silent' ? 'the relay stopped answering' : 'the relay did not answer in time'),
+							unsent: () => this.#socket?.bufferedAmount ?? 0
+						}
+					);
+	}
+
+	/** How long the connection may stay silent before it is given up (grows on a link proven slow). */
+	get heartbeatPatienceMs(): number | null {
+		return this.#heartbeat?.patienceMs ?? null;
 	}
 
 	isReady(): boolean {
@@ -124,13 +138,16 @@ export class RelayClientAdapter extends NetworkAdapter {
 		socket.binaryType = 'arraybuffer';
 		let opened = false;
 		const current = () => this.#socket === socket;
-		if (this.#options.heartbeatMs !== 0)
-			this.#joinTimer = setTimeout(() => current() && !this.relayPeerId && this.#abandon('the relay did not answer in time'), this.#options.heartbeatMs || 25_000);
+		this.#heartbeat?.connecting();
 		socket.addEventListener('open', () => {
 			opened = true;
 			if (current()) this.#sendJoin(socket);
 		});
-		socket.addEventListener('message', (event) => current() && this.#receive(event.data));
+		socket.addEventListener('message', (event) => {
+			if (!current()) return;
+			this.#heartbeat?.heard();
+			this.#receive(event.data);
+		});
 		socket.addEventListener('error', (event) => {
 			if (current()) this.#socketError ??= event.message || 'connection error';
 		});
@@ -147,16 +164,15 @@ export class RelayClientAdapter extends NetworkAdapter {
 		} catch {
 			return;
 		}
-		if (message.type === 'peer' && this.relayPeerId) {
-			this.#heartbeat.answered();
-		} else if (message.type === 'peer') {
-			clearTimeout(this.#joinTimer);
+		if (message.type === 'peer') {
+			// A repeated one answers a heartbeat: hearing it was enough.
+			if (this.relayPeerId) return;
 			this.relayPeerId = message.senderId as PeerId;
 			this.relayMetadata = (message.peerMetadata ?? {}) as PeerMetadata;
 			this.#attempt = 0;
 			this.connection.update({ status: 'online', lastError: null, relayStorageId: this.relayMetadata.storageId ?? null });
 			this.#markReady();
-			if (this.#options.heartbeatMs !== 0) this.#heartbeat.start();
+			this.#heartbeat?.joined();
 			this.emit('peer-candidate', { peerId: this.relayPeerId, peerMetadata: this.relayMetadata });
 		} else if (message.type === 'error') {
 			this.#socketError = `refused by the relay: ${String(message.message)}`;
@@ -189,8 +205,7 @@ export class RelayClientAdapter extends NetworkAdapter {
 	#closeSocket(): void {
 		const socket = this.#socket;
 		this.#socket = undefined;
-		clearTimeout(this.#joinTimer);
-		this.#heartbeat.stop();
+		this.#heartbeat?.stop();
 		const relay = this.relayPeerId;
 		this.relayPeerId = undefined;
 		if (relay) this.emit('peer-disconnected', { peerId: relay });

@@ -3,6 +3,8 @@
 
 export interface WebSocketLike {
 	readonly readyState: number;
+	/** Bytes queued by send() and not yet handed to the network. */
+	readonly bufferedAmount: number;
 	binaryType: string;
 	send(data: Uint8Array): void;
 	close(code?: number, reason?: string): void;
