@@ -22,10 +22,12 @@ export interface BenchRelay {
 	dataDir: string;
 	/** Makes these users members of the documents (the stock relay has no access control: a no-op). */
 	grant(grants: { documentId: string; users: string[] }[]): Promise<void>;
+	/** Our engine's documents in memory and joined peers; null for the stock relay, which does not say. */
+	stats(): Promise<{ documents: number; peers: number } | null>;
 	stop(): Promise<void>;
 }
 
-/** `env`: added to the relay process's environment (e.g. SYNC_IDLE_UNLOAD_MS). */
+/** `env`: added to the relay process's environment (e.g. SYNC_IDLE_UNLOAD_SECONDS). */
 export async function startRelay(kind: RelayKind, env: NodeJS.ProcessEnv = {}): Promise<BenchRelay> {
 	const dataDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
 	const args = kind === 'caseroom' ? ['--import', 'tsx', 'bench/relays/caseroom-relay.ts', dataDir] : ['bench/relays/stock-relay.mjs', dataDir];
@@ -45,6 +47,10 @@ export async function startRelay(kind: RelayKind, env: NodeJS.ProcessEnv = {}): 
 			if (kind === 'stock') return;
 			const res = await fetch(`${http}/grant`, { method: 'POST', body: JSON.stringify(grants) });
 			if (!res.ok) throw new Error(`grant: ${res.status}`);
+		},
+		async stats() {
+			if (kind === 'stock') return null;
+			return (await (await fetch(`${http}/stats`)).json()) as { documents: number; peers: number };
 		},
 		async stop() {
 			await stopChild(child);

@@ -1,9 +1,9 @@
 // Caseroom's sync relay (createSyncRelay, durable storage, access checks) in its own process, for the benchmarks.
 // The directory is replaced by an in-memory ACL that the benchmark fills through POST /grant, so that clients of
 // any name can be members; every message still passes the relay's access checks.
-// Usage: node --import tsx bench/relays/caseroom-relay.ts <dataDir>; prints "listening <port>".
-// SYNC_IDLE_UNLOAD_MS in the environment: how long a document nobody has open stays in memory (the engine's default
-// is 60 s; the churn figure passes a shorter one).
+// Usage: node --import tsx bench/relays/caseroom-relay.ts <dataDir>; prints "listening <port>". GET /stats: the
+// engine's documents in memory and joined peers. SYNC_IDLE_UNLOAD_SECONDS, as for the product: how long a document
+// nobody has open stays in memory (default 60; the churn figure passes a shorter one).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asUserId } from '../../src/lib/model/ids.ts';
@@ -12,12 +12,10 @@ import { createSyncRelay } from '../../sync-server/sync/relay.ts';
 const [dataDir] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: caseroom-relay.ts <dataDir>');
 const acl = new Map<string, Set<string>>();
-// Hook for the idle unload: the engine reads SYNC_IDLE_UNLOAD_MS from this process's environment (inherited), or takes
-// it as a createSyncRelay option under this name; rename it here if the engine's option is called otherwise.
-const idleUnloadMs = process.env.SYNC_IDLE_UNLOAD_MS ? Number(process.env.SYNC_IDLE_UNLOAD_MS) : undefined;
+const idleSeconds = process.env.SYNC_IDLE_UNLOAD_SECONDS;
 const relay = await createSyncRelay({
-	...(idleUnloadMs === undefined ? {} : { idleUnloadMs }),
 	dataDir,
+	idleUnloadMs: idleSeconds ? Number(idleSeconds) * 1000 : undefined,
 	maxMessageBytes: 16 * 1024 * 1024,
 	access: {
 		authenticate: (token) => (/^t-[a-z0-9-]+$/.test(token) ? asUserId(token.slice(2)) : null),
@@ -25,6 +23,7 @@ const relay = await createSyncRelay({
 	}
 });
 const server = http.createServer((req, res) => {
+	if (req.method === 'GET' && req.url === '/stats') return res.writeHead(200).end(JSON.stringify(relay.stats()));
 	if (req.method !== 'POST' || req.url !== '/grant') return res.writeHead(200).end('ok');
 	let body = '';
 	req.on('data', (d) => (body += d));
