@@ -9,6 +9,8 @@ import { buildIfStale } from '../scripts/build-if-stale.mjs';
 import { markdownTable } from './lib/table.ts';
 import { appStart } from './app-start.ts';
 import { capacity } from './capacity.ts';
+import { catchUp } from './catch-up.ts';
+import { churn } from './churn.ts';
 import { coldStart } from './cold-start.ts';
 import { deadLink } from './dead-link.ts';
 import { openConversation } from './open-conversation.ts';
@@ -23,6 +25,8 @@ const GROUPS: Record<string, BenchGroup> = {
 	open: openConversation,
 	'app-start': appStart,
 	whiteboard,
+	churn,
+	'catch-up': catchUp,
 	capacity,
 	'dead-link': deadLink,
 	p2p,

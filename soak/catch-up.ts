@@ -3,32 +3,18 @@
 // stall or are reset. How long until it holds all 500? Several trials on one relay, each with a fresh backlog.
 import { DEFAULT_BACKOFF } from '../src/lib/sync/backoff.ts';
 import { percentile } from '../bench/lib/stats.ts';
-import type { FaultCounts, FaultProfile } from '../tests/helpers/fault-proxy.ts';
-import { World } from '../tests/helpers/convergence/world.ts';
+import type { FaultProfile } from '../tests/helpers/fault-proxy.ts';
+import { World, type WorldClient } from '../tests/helpers/convergence/world.ts';
+import { catchUpTrial, CatchUpIncomplete, SHIFT_LINK_WAY, SHIFT_MS, type CatchUpParties, type CatchUpTrial, type ForcedFault } from './catch-up-trial.ts';
 
 export const BACKLOG = 500;
-const SHIFT_MS = 8 * 3600_000;
 export const CATCH_UP_LINK: FaultProfile = {
-	up: { delayMs: 140, jitterMs: 20 },
-	down: { delayMs: 140, jitterMs: 20 },
+	up: SHIFT_LINK_WAY,
+	down: SHIFT_LINK_WAY,
 	stallRate: 0.025,
 	resetRate: 0.025,
 	faultWithinMs: 5000
 };
-
-export interface CatchUpTrial {
-	/** From the network returning to holding all 500, including the wait for the app's next retry (its backoff). */
-	ms: number;
-	/** Of which: from the relay accepting the reader again to holding all 500. */
-	syncMs: number;
-	/** What the reader's link did meanwhile. */
-	connections: number;
-	stalls: number;
-	resets: number;
-}
-
-/** Forced trials: the reader's first connection after the network returns is stalled, or reset, on purpose. */
-export type ForcedFault = 'stall' | 'reset';
 
 export interface CatchUpResult {
 	backlog: number;
@@ -38,9 +24,9 @@ export interface CatchUpResult {
 	medianMs: number | null;
 	maxMs: number | null;
 	medianSyncMs: number | null;
-	/** Acknowledged backlog messages the reader never got. */
 	/** One trial each with the first connection stalled / reset within its first 300 ms: what one such fault costs. */
 	forced: Partial<Record<ForcedFault, CatchUpTrial>>;
+	/** Acknowledged backlog messages the reader never got. */
 	lost: number;
 	failure?: string;
 }
@@ -60,38 +46,13 @@ export async function catchUp(options: { seed: number; budgetMs: number; minTria
 			if (trials.length < options.minTrials || Date.now() < ends) return null;
 			return (['stall', 'reset'] as const).find((f) => !forced[f]);
 		};
+		const parties = worldParties(world, writer, reader);
 		for (let fault = plan(); fault !== undefined; fault = plan()) {
-			world.disconnect(reader);
-			const shiftStart = Date.now() - SHIFT_MS;
-			const ids: string[] = [];
-			for (let i = 0; i < BACKLOG; i++) ids.push(world.post(writer, `Backlog ${trials.length}.${i}: spindle readings logged`, shiftStart + (i * SHIFT_MS) / BACKLOG).id);
-			if (!(await writer.repo.delivery.whenDelivered(writer.conversation, 120_000))) throw new Error('the relay did not acknowledge the backlog');
-
-			const before: FaultCounts = reader.proxy.counts();
-			reader.proxy.setProfile(fault ? { ...CATCH_UP_LINK, stallRate: fault === 'stall' ? 1 : 0, resetRate: fault === 'reset' ? 1 : 0, faultWithinMs: 300 } : CATCH_UP_LINK);
-			const started = Date.now();
-			world.reconnect(reader);
-			const deadline = started + (options.timeoutMs ?? 180_000);
-			const missing = () => {
-				const held = world.messageIds(reader);
-				return ids.filter((id) => !held.has(id)).length;
-			};
-			let online: number | undefined;
-			while (missing() > 0 && Date.now() < deadline) {
-				await new Promise((r) => setTimeout(r, 20));
-				// Only the first connection is forced to fail; the next ones take their chances as usual.
-				if (fault && reader.proxy.counts().connections > before.connections) reader.proxy.setProfile(CATCH_UP_LINK);
-				if (reader.repo.connection.current.status === 'online') online ??= Date.now();
-				else online = undefined;
-			}
-			const after = reader.proxy.counts();
-			const stillMissing = missing();
-			if (stillMissing > 0) {
-				lost += stillMissing;
-				throw new Error(`trial ${trials.length + 1}: ${stillMissing} of ${BACKLOG} messages not there after ${(Date.now() - started) / 1000} s`);
-			}
-			const done = Date.now();
-			const trial = { ms: done - started, syncMs: done - (online ?? started), connections: after.connections - before.connections, stalls: after.stalls - before.stalls, resets: after.resets - before.resets };
+			const label = `Backlog ${trials.length}`;
+			const trial = await catchUpTrial(parties, { backlog: BACKLOG, spanMs: SHIFT_MS, label, link: CATCH_UP_LINK, fault, timeoutMs: options.timeoutMs ?? 180_000 }).catch((error: unknown) => {
+				if (error instanceof CatchUpIncomplete) lost += error.missing;
+				throw new Error(`trial ${trials.length + 1}: ${error instanceof Error ? error.message : String(error)}`);
+			});
 			if (fault) forced[fault] = trial;
 			else trials.push(trial);
 			log(`catch-up ${fault ? `with the first connection ${fault === 'stall' ? 'stalled' : 'reset'}` : `trial ${trials.length}`}: ${BACKLOG} messages in ${trial.ms} ms, ${trial.syncMs} ms of it connected (${trial.connections} connection(s), ${trial.stalls} stalled, ${trial.resets} reset)`);
@@ -114,5 +75,18 @@ export async function catchUp(options: { seed: number; budgetMs: number; minTria
 		medianSyncMs: times.length ? percentile(trials.map((t) => t.syncMs), 50) : null,
 		lost,
 		failure
+	};
+}
+
+/** The soak's parties: two signed-in app clients of the world's conversation, the reader behind its fault proxy. */
+function worldParties(world: World, writer: WorldClient, reader: WorldClient): CatchUpParties {
+	return {
+		post: (text, at) => world.post(writer, text, at).id,
+		whenAcknowledged: (timeoutMs) => writer.repo.delivery.whenDelivered(writer.conversation, timeoutMs),
+		proxy: reader.proxy,
+		disconnect: () => world.disconnect(reader),
+		reconnect: () => world.reconnect(reader),
+		held: () => world.messageIds(reader),
+		online: () => reader.repo.connection.current.status === 'online'
 	};
 }

@@ -1,6 +1,7 @@
 // Conversation documents as the app writes them (the model's newConversation, text messages), for the figures
 // that need many or long conversations.
-import { newConversation } from '../../src/lib/model/conversation.ts';
+import type { DocHandle } from '@automerge/automerge-repo';
+import { newConversation, postMessage } from '../../src/lib/model/conversation.ts';
 import type { ConversationDoc, Message } from '../../src/lib/model/conversation-schema.ts';
 import { asMessageId, asUserId } from '../../src/lib/model/ids.ts';
 
@@ -20,7 +21,9 @@ export function directChat(title: string, count: number): ConversationDoc {
 	return { ...doc, messages: [...doc.messages, ...textMessages(count)] };
 }
 
-export function textMessages(count: number): Message[] {
+type TextMessage = Extract<Message, { kind: 'text' }>;
+
+export function textMessages(count: number): TextMessage[] {
 	return Array.from({ length: count }, (_, i) => ({
 		id: asMessageId(`m${i}`),
 		author: asUserId(i % 3 ? 'petr' : 'eva'),
@@ -28,4 +31,9 @@ export function textMessages(count: number): Message[] {
 		kind: 'text',
 		text: `Reading ${i + 1}: vibration ${(1.5 + (i % 17) / 10).toFixed(1)} mm/s at ${8000 + (i % 9) * 500} rpm`
 	}));
+}
+
+/** Posts the messages one change each, through the model's postMessage, as the app writes them. */
+export function postEach(handle: DocHandle<ConversationDoc>, messages: readonly TextMessage[]): void {
+	for (const message of messages) handle.change((doc) => postMessage(doc, message));
 }

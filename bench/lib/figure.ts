@@ -3,8 +3,8 @@
 
 export type Unit = 'ms' | 'µs' | 'MB' | 'KB' | 's' | 'count';
 
-/** `max`: the value must be at most `limit`; `ratio-max`: value / baseline must be at most `limit`. */
-export type Goal = { kind: 'max'; limit: number } | { kind: 'ratio-max'; limit: number } | { kind: 'none' };
+/** `max`: the value must be at most `limit`; `ratio-max`: value / baseline must be at most `limit`; `all`: every one. */
+export type Goal = { kind: 'max'; limit: number } | { kind: 'ratio-max'; limit: number } | { kind: 'all'; goals: Goal[] } | { kind: 'none' };
 
 export interface Figure {
 	/** Group / shape / what, e.g. "sync chat: p50 to the last member". */
@@ -25,17 +25,27 @@ export interface Figure {
 
 export function figure(name: string, value: number, unit: Unit, baseline: number | null, goal: Goal, note?: string): Figure {
 	const ratio = baseline ? value / baseline : null;
-	const pass = goal.kind === 'none' ? null : goal.kind === 'max' ? value <= goal.limit : ratio !== null && ratio <= goal.limit;
+	const pass = goal.kind === 'none' ? null : meets(goal, value, ratio);
 	return { name, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: ratio === null ? null : round(ratio), goal: describe(goal, unit), pass, ...(note ? { note } : {}) };
 }
 
 export const atMost = (limit: number): Goal => ({ kind: 'max', limit });
 export const ratioAtMost = (limit: number): Goal => ({ kind: 'ratio-max', limit });
+/** Held to every one of these goals, e.g. an absolute limit and a ratio to the baseline. */
+export const allOf = (...goals: Goal[]): Goal => ({ kind: 'all', goals });
 export const noGoal: Goal = { kind: 'none' };
+
+function meets(goal: Goal, value: number, ratio: number | null): boolean {
+	if (goal.kind === 'max') return value <= goal.limit;
+	if (goal.kind === 'ratio-max') return ratio !== null && ratio <= goal.limit;
+	if (goal.kind === 'all') return goal.goals.every((g) => meets(g, value, ratio));
+	return true;
+}
 
 function describe(goal: Goal, unit: Unit): string {
 	if (goal.kind === 'max') return `≤ ${goal.limit} ${unit}`;
 	if (goal.kind === 'ratio-max') return `≤ ${goal.limit}× baseline`;
+	if (goal.kind === 'all') return goal.goals.map((g) => describe(g, unit)).join(' and ');
 	return '';
 }
 

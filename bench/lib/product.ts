@@ -1,5 +1,6 @@
-// The product as `npm start` runs it (scripts/start.mjs, one Node process) on a given DATA_DIR, port 0.
+// The product as `npm start` runs it (package.json's start script, one Node process) on a given DATA_DIR, port 0.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, stopChild } from './relays.ts';
 import { sleep } from './stats.ts';
@@ -14,7 +15,7 @@ export interface RunningProduct {
 
 export async function startProduct(dataDir: string): Promise<RunningProduct> {
 	const started = performance.now();
-	const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
+	const child: ChildProcess = spawn(process.execPath, npmStartArgs(), {
 		cwd: ROOT,
 		env: { ...process.env, SKIP_BUILD: '1', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, STATIC_DIR: join(ROOT, 'build') },
 		stdio: ['ignore', 'pipe', 'pipe']
@@ -25,6 +26,20 @@ export async function startProduct(dataDir: string): Promise<RunningProduct> {
 	const readyMs = await pollReady(child, () => /Caseroom relay on (\S+)/.exec(output)?.[1], () => output);
 	const url = /Caseroom relay on (\S+)/.exec(output)![1]!;
 	return { url, pid: child.pid!, readyMs: readyMs - started, stop: () => stopChild(child) };
+}
+
+/**
+ * Hook for the relay's build step: what `npm start` runs after `node`, read from package.json, so the figures follow
+ * the way the product starts (today scripts/start.mjs, which runs the relay through tsx; compiled JavaScript once
+ * the build lands). It is run with this Node as the benchmark's own child, so its pid is the relay's (for /proc):
+ * a start script that is not `node <file>` is refused here with what to change.
+ */
+export function npmStartArgs(): string[] {
+	const script: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+	const [command, ...args] = script.trim().split(/\s+/);
+	if (command !== 'node' || args.length === 0 || args.some((a) => /[&|;<>$`]/.test(a)))
+		throw new Error(`the bench starts the relay as \`npm start\` does and understands only "node <file>", but package.json's start script is "${script}": update npmStartArgs() in bench/lib/product.ts`);
+	return args;
 }
 
 /** Polls `${base()}/health` (or `/` for the stock relay) every 10 ms; resolves with performance.now() of the first 200. */

@@ -8,7 +8,8 @@ import '@automerge/automerge'; // initialises the wasm for the slim automerge-re
 import { Repo, type PeerId } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { WebSocket } from 'ws';
-import { createClientRepo } from '../../src/lib/sync/client-repo.ts';
+import { createClientRepo, makePeerId } from '../../src/lib/sync/client-repo.ts';
+import { until } from './stats.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export type RelayKind = 'caseroom' | 'stock';
@@ -21,12 +22,20 @@ export interface BenchRelay {
 	dataDir: string;
 	/** Makes these users members of the documents (the stock relay has no access control: a no-op). */
 	grant(grants: { documentId: string; users: string[] }[]): Promise<void>;
+	/** Our engine's documents in memory and joined peers; null for the stock relay, which does not say. */
+	stats(): Promise<{ documents: number; peers: number } | null>;
 	stop(): Promise<void>;
 }
 
-export async function startRelay(kind: RelayKind, dataDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`))): Promise<BenchRelay> {
+/** `env`: added to the relay process's environment (e.g. SYNC_IDLE_UNLOAD_SECONDS). */
+export async function startRelay(kind: RelayKind, env: NodeJS.ProcessEnv = {}): Promise<BenchRelay> {
+	const dataDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
 	const args = kind === 'caseroom' ? ['--import', 'tsx', 'bench/relays/caseroom-relay.ts', dataDir] : ['bench/relays/stock-relay.mjs', dataDir];
-	const child = spawn(process.execPath, [...(process.env.BENCH_RELAY_NODE_ARGS?.split(' ') ?? []), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [...(process.env.BENCH_RELAY_NODE_ARGS?.split(' ') ?? []), ...args], {
+		cwd: ROOT,
+		env: { ...process.env, ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
 	const port = await listeningPort(child);
 	const http = `http://127.0.0.1:${port}`;
 	return {
@@ -38,6 +47,10 @@ export async function startRelay(kind: RelayKind, dataDir = mkdtempSync(join(tmp
 			if (kind === 'stock') return;
 			const res = await fetch(`${http}/grant`, { method: 'POST', body: JSON.stringify(grants) });
 			if (!res.ok) throw new Error(`grant: ${res.status}`);
+		},
+		async stats() {
+			if (kind === 'stock') return null;
+			return (await (await fetch(`${http}/stats`)).json()) as { documents: number; peers: number };
 		},
 		async stop() {
 			await stopChild(child);
@@ -79,13 +92,35 @@ export interface BenchClient {
 	shutdown(): Promise<void>;
 }
 
-/** A member's device: the client that belongs to this kind of relay, no local storage. */
-export function connectClient(relay: Pick<BenchRelay, 'kind' | 'url'>, user: string): BenchClient {
+/**
+ * A member's device: the client that belongs to this kind of relay, no local storage. `retryMs`: after a lost
+ * connection both retry about this often (default: each its own way, 0.5 s doubling to 30 s and every 5 s).
+ */
+export function connectClient(relay: Pick<BenchRelay, 'kind' | 'url'>, user: string, retryMs?: number): BenchClient {
 	if (relay.kind === 'caseroom') {
-		const client = createClientRepo({ url: relay.url, token: `t-${user}`, userId: user, webSocket: WebSocket });
+		const backoff = retryMs ? { initialMs: retryMs, maxMs: retryMs } : undefined;
+		const client = createClientRepo({ url: relay.url, token: `t-${user}`, userId: user, webSocket: WebSocket, backoff });
 		// The slim and the full automerge-repo entry points export the same Repo class.
 		return { repo: client.repo as unknown as Repo, shutdown: () => client.shutdown() };
 	}
-	const repo = new Repo({ network: [new WebSocketClientAdapter(relay.url)], peerId: `${user}:stock` as PeerId });
+	// A fresh peer id per client, as a browser tab gets one per page load.
+	const repo = new Repo({ network: [new BrowserLikeClientAdapter(relay.url, retryMs)], peerId: makePeerId(user) as PeerId });
 	return { repo, shutdown: () => repo.shutdown().catch(() => {}) };
+}
+
+/**
+ * Resolves once the relay has answered this client's join. A find() sent before that is answered "unavailable"
+ * as soon as the client's adapter gives up waiting (1 s), which a busy relay or a slow link can exceed.
+ */
+export function whenJoined(client: BenchClient, timeoutMs = 30_000): Promise<void> {
+	return until(() => client.repo.peers.length > 0, timeoutMs, `the relay did not answer a join in ${timeoutMs} ms`);
+}
+
+/**
+ * automerge-repo's client adapter as it behaves in a browser: in Node it throws on every socket error except
+ * "refused" (a reset from the fault proxy's cut network becomes an uncaught exception), where a browser learns
+ * nothing of the error and just retries, as this does.
+ */
+class BrowserLikeClientAdapter extends WebSocketClientAdapter {
+	override onError = () => {};
 }

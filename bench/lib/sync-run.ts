@@ -1,11 +1,10 @@
 // One run of a sync shape against one relay: writers append to their own list in one shared document, every reader
 // notes when each entry arrives. Per change: latency to the first and to the last reader; relay CPU per delivery
 // (one change reaching one reader); deliveries that never arrived.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DocHandle } from '@automerge/automerge-repo';
 import { cpuMs } from './proc.ts';
-import { connectClient, startRelay, type BenchClient, type BenchRelay, type RelayKind } from './relays.ts';
+import { whenRelayHas } from './relay-holds.ts';
+import { connectClient, startRelay, type BenchClient, type RelayKind } from './relays.ts';
 import { percentile, sleep } from './stats.ts';
 
 export interface SyncShape {
@@ -52,7 +51,7 @@ export async function runSyncShape(kind: RelayKind, shape: SyncShape): Promise<S
 		clients.push(...writers, ...readers);
 		const created = writers[0]!.repo.create<BenchDoc>({ logs: Object.fromEntries(writers.map((_, i) => [`w${i}`, []])) });
 		await relay.grant([{ documentId: created.documentId, users: [...writers.map((_, i) => `w${i}`), ...readers.map((_, i) => `r${i}`)] }]);
-		await whenRelayHas(relay, created.documentId);
+		await whenRelayHas(writers[0]!.repo, created);
 		const writerHandles = [created, ...(await Promise.all(writers.slice(1).map((w) => w.repo.find<BenchDoc>(created.url))))];
 		// Every member connected first: a find sent while 200 sockets are still opening can be answered "unavailable".
 		await Promise.all(clients.map((c) => c.repo.networkSubsystem.whenReady()));
@@ -132,12 +131,4 @@ export function watch(handle: DocHandle<BenchDoc>, arrivals: Map<string, number[
 	};
 	take(handle.doc());
 	handle.on('change', ({ doc }) => take(doc));
-}
-
-/** The writer created the document: wait until the relay has stored it, so every reader's request finds it. */
-export async function whenRelayHas(relay: BenchRelay, documentId: string): Promise<void> {
-	const base = relay.kind === 'caseroom' ? join(relay.dataDir, 'automerge') : relay.dataDir;
-	const dir = join(base, documentId.slice(0, 2), documentId.slice(2));
-	for (let i = 0; i < 200 && !existsSync(dir); i++) await sleep(25);
-	if (!existsSync(dir)) throw new Error(`the ${relay.kind} relay never stored ${documentId}`);
 }

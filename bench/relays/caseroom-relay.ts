@@ -1,7 +1,9 @@
 // Caseroom's sync relay (createSyncRelay, durable storage, access checks) in its own process, for the benchmarks.
 // The directory is replaced by an in-memory ACL that the benchmark fills through POST /grant, so that clients of
 // any name can be members; every message still passes the relay's access checks.
-// Usage: node --import tsx bench/relays/caseroom-relay.ts <dataDir>; prints "listening <port>".
+// Usage: node --import tsx bench/relays/caseroom-relay.ts <dataDir>; prints "listening <port>". GET /stats: the
+// engine's documents in memory and joined peers. SYNC_IDLE_UNLOAD_SECONDS, as for the product: how long a document
+// nobody has open stays in memory (default 60; the churn figure passes a shorter one).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asUserId } from '../../src/lib/model/ids.ts';
@@ -10,8 +12,10 @@ import { createSyncRelay } from '../../sync-server/sync/relay.ts';
 const [dataDir] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: caseroom-relay.ts <dataDir>');
 const acl = new Map<string, Set<string>>();
+const idleSeconds = process.env.SYNC_IDLE_UNLOAD_SECONDS;
 const relay = await createSyncRelay({
 	dataDir,
+	idleUnloadMs: idleSeconds ? Number(idleSeconds) * 1000 : undefined,
 	maxMessageBytes: 16 * 1024 * 1024,
 	access: {
 		authenticate: (token) => (/^t-[a-z0-9-]+$/.test(token) ? asUserId(token.slice(2)) : null),
@@ -19,6 +23,7 @@ const relay = await createSyncRelay({
 	}
 });
 const server = http.createServer((req, res) => {
+	if (req.method === 'GET' && req.url === '/stats') return res.writeHead(200).end(JSON.stringify(relay.stats()));
 	if (req.method !== 'POST' || req.url !== '/grant') return res.writeHead(200).end('ok');
 	let body = '';
 	req.on('data', (d) => (body += d));
