@@ -139,13 +139,7 @@ export class DocumentSync<P extends SyncPeer> {
 	#loaded(chunks: Uint8Array[] | undefined): void {
 		if (this.#disposed) return;
 		const doc = backend.create({});
-		for (const chunk of chunks ?? []) {
-			try {
-				doc.loadIncremental(chunk);
-			} catch (err) {
-				this.#hooks.log(`A stored chunk of ${this.documentId} did not load: ${String(err)}`);
-			}
-		}
+		loadChunks(doc, chunks ?? [], (message) => this.#hooks.log(`${this.documentId}: ${message}`));
 		this.#doc = doc;
 		this.#setHeads(doc.getHeads());
 		this.#busy = false;
@@ -291,5 +285,26 @@ export class DocumentSync<P extends SyncPeer> {
 		this.#receiveMemo.clear();
 		for (const { next } of this.#generateMemo.values()) next.release();
 		this.#generateMemo.clear();
+	}
+}
+
+/**
+ * Feeds stored chunks to a document in one call (a log holds hundreds of small ones, and one call each costs several
+ * times as much); if the whole refuses, chunk by chunk, so one damaged chunk costs only itself.
+ */
+function loadChunks(doc: WasmDocument, chunks: Uint8Array[], log: (message: string) => void): void {
+	if (chunks.length === 0) return;
+	try {
+		doc.loadIncremental(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+		return;
+	} catch (error) {
+		log(`the stored chunks did not load together (${String(error)}); loading them one by one`);
+	}
+	for (const chunk of chunks) {
+		try {
+			doc.loadIncremental(chunk);
+		} catch (error) {
+			log(`a stored chunk did not load: ${String(error)}`);
+		}
 	}
 }

@@ -10,8 +10,8 @@ import { WebSocketServer } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { refuseUpgrade } from '../http/http-util.ts';
 import type { BucketSpec } from '../http/rate-limit.ts';
-import { openChunkDocumentStore } from '../storage/chunk-document-store.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
+import { openLogStore } from '../storage/log-store.ts';
 import { SyncEngine } from './engine.ts';
 import { SyncSockets } from './sockets.ts';
 import { parseClientFrame } from './wire.ts';
@@ -35,6 +35,8 @@ export interface SyncRelay {
 	connectionCount(): number;
 	/** Documents in memory and joined peers, for /health and the benchmarks. */
 	stats(): { peers: number; documents: number };
+	/** What the relay keeps of every document (the admin command's report reads it too). */
+	readonly documents: DocumentStore;
 	close(): Promise<void>;
 }
 
@@ -55,7 +57,11 @@ export interface SyncRelayOptions {
 
 export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRelay> {
 	const { access, log = () => {} } = options;
-	const store = options.store ?? (await openChunkDocumentStore(path.join(options.dataDir, 'automerge')));
+	// Compaction saves the documents the engine holds rather than loading them again.
+	let running: SyncEngine | undefined;
+	const store =
+		options.store ??
+		(await openLogStore({ directory: path.join(options.dataDir, 'automerge'), snapshotOf: (id) => running?.snapshotOf(id), log }));
 	const sockets: SyncSockets = new SyncSockets({
 		onMessage(connection, data, isBinary) {
 			if (!isBinary || !(data instanceof Uint8Array)) return sockets.drop(connection);
@@ -84,6 +90,7 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 		idleUnloadMs: options.idleUnloadMs ?? 60_000,
 		log
 	});
+	running = engine;
 	sockets.startKeepAlive();
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
 	wss.on('error', (error) => log(`Sync WebSocket server: ${error.message}`));
@@ -104,6 +111,7 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 		disconnectUser: (userId) => sockets.dropUser(userId),
 		connectionCount: () => sockets.count(),
 		stats: () => engine.stats(),
+		documents: store,
 		close: () => (closing ??= shutdown())
 	};
 
