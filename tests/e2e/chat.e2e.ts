@@ -89,7 +89,9 @@ describe('the chat', () => {
 		await editor.press('Enter');
 		for (const page of [petr, anna]) await message(page, 'Which wire diameter').getByText('edited').waitFor();
 		await anna.getByRole('button', { name: 'Show the message from Petr Novák this answers' }).getByText('Which wire diameter').waitFor();
+		// The pointer away from the messages, and the jump's highlight faded, for the pictures.
 		for (const page of [petr, anna]) await page.mouse.move(1, 1);
+		await petr.waitForTimeout(1500);
 		await screenshot(petr, 'chat-stream-tablet');
 		await screenshot(anna, 'chat-stream-phone');
 
