@@ -16,8 +16,12 @@ export const receiptsDocumentId = (conversationId: string): string => documentId
 
 export const documentIdFromBytes = (bytes: Uint8Array): string => bs58check.encode(bytes);
 
+/** A 16-byte id is about 28 characters; base58 decoding is quadratic, so a long string is refused before it. */
+const MAX_ID_LENGTH = 64;
+
 /** The bytes behind a document id, or undefined when the string is not one. */
 export const documentIdBytes = (documentId: string): Uint8Array | undefined => {
+	if (documentId.length > MAX_ID_LENGTH) return undefined;
 	try {
 		return bs58check.decodeUnsafe(documentId);
 	} catch {
