@@ -56,6 +56,7 @@ export class ConversationStore {
 	readonly #handles = new Map<string, DocHandle<ConversationDoc>>();
 	#entryCache = new WeakMap<ConversationDoc, { readCount: number; entry: ConversationEntry }>();
 	#refreshing: Promise<void> | null = null;
+	#askedMe = false;
 
 	/** `onMe`: the relay's newer account of this person (a session saved before `personalDocumentId` existed). */
 	constructor(client: ClientRepo, me: PublicUser, api: RelayApi, onMe: (user: PublicUser) => void = () => {}) {
@@ -242,7 +243,7 @@ export class ConversationStore {
 		try {
 			await this.#registerPending();
 			const [directory, registered] = await Promise.all([this.#api.directory(), this.#api.conversations()]);
-			if (!this.personal.known) await this.#learnPersonalDocument();
+			if (!this.personal.known && !this.#askedMe) await this.#learnPersonalDocument();
 			this.directory = directory;
 			this.#setGone(updateGone(this.gone, this.registered, registered));
 			this.registered = registered;
@@ -256,6 +257,8 @@ export class ConversationStore {
 
 	async #learnPersonalDocument(): Promise<void> {
 		this.me = await this.#api.me();
+		// A relay without the key gives none: asking again every refresh would not change that.
+		this.#askedMe = true;
 		if (this.me.personalDocumentId) this.personal.open(this.me.personalDocumentId);
 		this.#onMe(this.me);
 	}

@@ -23,9 +23,9 @@ describe('notifications while in the background', () => {
 		addMembers(doc, [tomas], { id: asMessageId('added'), author: petr.id, at: 12 });
 		postMessage(doc, { id: asMessageId('gone'), author: petr.id, at: 13, text: 'oops' });
 		deleteMessage(doc, { id: asMessageId('gone'), by: petr.id, at: 14 });
-		expect(arrivals('c1', doc, known, anna.id, false).map((m) => m.id)).toEqual(['a']);
+		expect(arrivals('c1', doc, known, anna.id, false, 0).map((m) => m.id)).toEqual(['a']);
 		// Each message once.
-		expect(arrivals('c1', doc, known, anna.id, false)).toEqual([]);
+		expect(arrivals('c1', doc, known, anna.id, false, 0)).toEqual([]);
 		expect(notificationFor('c1', doc, [doc.messages.find((m) => m.id === 'a')!], anna.id)).toEqual({
 			title: { key: 'notify.title', params: { conversation: 'Spindle' } },
 			body: { key: 'list.preview', params: { author: 'Petr Novák', text: 'Spindle at 12 000 rpm' } },
@@ -38,21 +38,22 @@ describe('notifications while in the background', () => {
 		const doc = chat();
 		const known = knownNow(new Map([['c1', doc]]));
 		postMessage(doc, { id: asMessageId('a'), author: petr.id, at: 10, text: 'routine' });
-		expect(arrivals('c1', doc, known, anna.id, true)).toEqual([]);
+		expect(arrivals('c1', doc, known, anna.id, true, 0)).toEqual([]);
 		postMessage(doc, { id: asMessageId('b'), author: petr.id, at: 20, text: '@Anna Horáková urgent', mentions: [anna.id] });
 		postMessage(doc, { id: asMessageId('c'), author: petr.id, at: 30, text: 'and more', mentions: [] });
-		const fresh = arrivals('c1', doc, known, anna.id, true);
+		const fresh = arrivals('c1', doc, known, anna.id, true, 0);
 		expect(fresh.map((m) => m.id)).toEqual(['b']);
 		const text = notificationFor('c1', doc, fresh, anna.id);
 		expect(text.body).toEqual({ key: 'notify.mentioned', params: { author: 'Petr Novák', text: '@Anna Horáková urgent' } });
 	});
 
-	it('counts several messages in one notification, and treats a conversation new since then as all new', () => {
+	it('counts several messages in one notification; of a conversation new since then, only what was written since', () => {
 		const known = knownNow(new Map());
 		const doc = chat();
 		postMessage(doc, { id: asMessageId('a'), author: petr.id, at: 10, text: 'one' });
-		const fresh = arrivals('c2', doc, known, anna.id, false);
-		expect(fresh.map((m) => m.id)).toEqual(['old', 'a']);
+		postMessage(doc, { id: asMessageId('b'), author: petr.id, at: 11, text: 'two' });
+		const fresh = arrivals('c2', doc, known, anna.id, false, 5);
+		expect(fresh.map((m) => m.id)).toEqual(['a', 'b']);
 		expect(notificationFor('c2', doc, fresh, anna.id).title).toEqual({ key: 'notify.titleMany', params: { conversation: 'Spindle', count: 2 } });
 	});
 });

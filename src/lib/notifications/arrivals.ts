@@ -13,14 +13,20 @@ export function knownNow(docs: ReadonlyMap<string, ConversationDoc>): Known {
 	return new Map([...docs].map(([id, doc]) => [id, new Set(doc.messages.map((m) => m.id))]));
 }
 
-/** Messages of others that `known` has not seen yet (they are added to it), worth a notification for this person. */
-export function arrivals(id: string, doc: ConversationDoc, known: Known, me: UserId, muted: boolean): Message[] {
+/**
+ * Messages of others that `known` has not seen yet (they are added to it), worth a notification for this person.
+ * A conversation `known` has never seen (new, or still loading from this device when the app went to the background)
+ * counts only messages written after `since`, so a history arriving from storage is not news.
+ */
+export function arrivals(id: string, doc: ConversationDoc, known: Known, me: UserId, muted: boolean, since: number): Message[] {
 	let seen = known.get(id);
+	const fromStart = !seen;
 	if (!seen) known.set(id, (seen = new Set()));
 	const fresh: Message[] = [];
 	for (const m of doc.messages) {
 		if (seen.has(m.id)) continue;
 		seen.add(m.id);
+		if (fromStart && m.at < since) continue;
 		if (m.author !== me && m.kind !== 'system' && !isDeleted(m) && (!muted || mentions(m, me))) fresh.push(m);
 	}
 	return fresh.sort((a, b) => a.at - b.at);

@@ -14,6 +14,8 @@ export class Notifier {
 	readonly #open: (url: string) => void;
 	/** What every conversation held when the app went to the background; null while it is in front. */
 	#known: Known | null = null;
+	/** When it went to the background, less a minute for other devices' clocks. */
+	#since = 0;
 
 	/** `open`: goes to a conversation's page (a notification was clicked). */
 	constructor(store: ConversationStore, open: (url: string) => void) {
@@ -46,10 +48,13 @@ export class Notifier {
 
 	#check(hidden: boolean, docs: ConversationStore['docs']) {
 		if (!hidden) return void (this.#known = null);
-		if (!this.#known) return void (this.#known = knownNow(docs));
+		if (!this.#known) {
+			this.#since = Date.now() - 60_000;
+			return void (this.#known = knownNow(docs));
+		}
 		const me = this.#store.me.id;
 		for (const [id, doc] of docs) {
-			const fresh = arrivals(id, doc, this.#known, me, this.#store.personal.isMuted(id));
+			const fresh = arrivals(id, doc, this.#known, me, this.#store.personal.isMuted(id), this.#since);
 			if (fresh.length === 0) continue;
 			const text = notificationFor(id, doc, fresh, me);
 			void show(t(text.title.key, text.title.params), { body: t(text.body.key, text.body.params), tag: text.tag, data: { url: text.url } });
