@@ -54,3 +54,20 @@ if (build.length > 0) {
 async function cacheFirst(path: string, request: Request): Promise<Response> {
 	return (await (await caches.open(CACHE)).match(path)) ?? (await caches.match(path)) ?? fetch(request);
 }
+
+// A notification of a new message (the app shows them while it is hidden, notifier.svelte.ts): clicking it brings the
+// app to the front and opens the conversation, or opens the app there when no window is left.
+sw.addEventListener('notificationclick', (event) => {
+	event.notification.close();
+	const data = event.notification.data as { url?: unknown } | null;
+	const url = typeof data?.url === 'string' && data.url.startsWith('/conferencing/') ? data.url : '/conferencing';
+	event.waitUntil(
+		(async () => {
+			const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+			const client = windows.find((c) => new URL(c.url).pathname.startsWith('/conferencing')) ?? windows[0];
+			if (!client) return void (await sw.clients.openWindow(url));
+			await client.focus();
+			client.postMessage({ type: 'caseroom-open', url });
+		})()
+	);
+});

@@ -19,6 +19,7 @@ import { createRequestGuard } from './http/request-guard.ts';
 import { createStaticHandler } from './http/static-files.ts';
 import { createSyncRelay } from './sync/relay.ts';
 import { createTokens, loadTokenKey } from './auth/tokens.ts';
+import { personalDocumentIds } from './directory/personal-documents.ts';
 
 export interface RelayServer {
 	/** e.g. http://127.0.0.1:3030 (localhost when listening on every interface). */
@@ -49,11 +50,12 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		for (const step of cleanup.reverse()) await step();
 	};
 	try {
-		const store = openJournalStore(config.dataDir, { warn: log });
+		const key = loadTokenKey(config.dataDir);
+		const store = openJournalStore(config.dataDir, { warn: log, personalDocumentId: personalDocumentIds(key) });
 		cleanup.push(() => store.close());
 		if (await loadDemoDirectoryIfEmpty(store)) log('Loaded the demo directory (password "demo" for every account).');
 
-		const tokens = createTokens({ key: loadTokenKey(config.dataDir), ttlHours: config.tokenTtlHours, lookup: (id) => store.person(id), now });
+		const tokens = createTokens({ key, ttlHours: config.tokenTtlHours, lookup: (id) => store.person(id), now });
 		const authenticate = (token: string): UserId | null => {
 			const check = tokens.verify(token);
 			return check.ok ? check.userId : null;

@@ -1,7 +1,7 @@
 // Sign-in tokens: base64url(JSON payload) + '.' + base64url(HMAC-SHA256), signed with a key kept in DATA_DIR.
 // The payload carries the person's token epoch, bumped on a password reset or disable, so those revoke at once.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UserId } from '../../src/lib/model/ids.ts';
 
@@ -28,6 +28,7 @@ export interface Tokens {
 
 /** Reads DATA_DIR/token-key, creating 32 random bytes (mode 0600) on the first start. */
 export function loadTokenKey(dataDir: string): Buffer {
+	mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 	const path = join(dataDir, 'token-key');
 	try {
 		const fd = openSync(path, 'wx', 0o600);

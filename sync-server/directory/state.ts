@@ -1,5 +1,6 @@
 // The directory and ACL in memory: journal events applied to maps, with the invariants checked before any
 // change (unique usernames, known organisations, members who exist...). Reads no files: the store persists.
+import { documentIdBytes, receiptsIdBytes } from '../../src/lib/model/derived-ids.ts';
 import type { Organisation, ServiceCase } from '../../src/lib/model/directory.ts';
 import type { CaseId, ConversationId, OrgId, UserId } from '../../src/lib/model/ids.ts';
 import type { AttachedDocument, ConversationRecord, DirectoryEvent, StoredPerson } from './events.ts';
@@ -16,6 +17,13 @@ export class DirectoryState {
 	readonly documents = new Map<string, AttachedDocument>();
 	readonly documentsOf = new Map<ConversationId, AttachedDocument[]>();
 	readonly memberships = new Map<UserId, Set<ConversationId>>();
+	/**
+	 * Each conversation's receipts document (derived-ids.ts) by the hex of its id's 16 bytes; built at the first
+	 * lookup, not at start (a few µs of hashing per conversation), then kept up to date.
+	 */
+	private receipts: Map<string, ConversationId> | null = null;
+	/** Receipts document ids already looked up, so a busy one is decoded once. */
+	private readonly receiptsById = new Map<string, ConversationId>();
 
 	/** Why this event cannot be applied, or null. */
 	problem(e: DirectoryEvent): string | null {
@@ -79,6 +87,7 @@ export class DirectoryState {
 				break;
 			case 'conversationRegistered':
 				this.conversations.set(e.conversation.id, { ...e.conversation, members: [] });
+				this.receipts?.set(hex(receiptsIdBytes(e.conversation.id)), e.conversation.id);
 				this.addMembers(e.conversation.id, [e.conversation.createdBy, ...e.conversation.members]);
 				break;
 			case 'membersAdded':
@@ -94,14 +103,28 @@ export class DirectoryState {
 		}
 	}
 
-	/** The conversation a document belongs to: itself, or the one it is attached to. */
+	/** The conversation a document belongs to: itself, the one it is attached to, or the one whose receipts it holds. */
 	conversationOf(documentId: string): ConversationRecord | undefined {
-		const id = (this.documents.get(documentId)?.conversationId ?? documentId) as ConversationId;
-		return this.conversations.get(id);
+		const id = this.documents.get(documentId)?.conversationId ?? documentId;
+		return this.conversations.get(id as ConversationId) ?? this.receiptsOwner(documentId);
 	}
 
+	/** Registered as a conversation or attached to one (the API also refuses another conversation's receipts id). */
 	isKnownDocument(documentId: string): boolean {
 		return this.conversations.has(documentId as ConversationId) || this.documents.has(documentId);
+	}
+
+	private receiptsOwner(documentId: string): ConversationRecord | undefined {
+		let owner = this.receiptsById.get(documentId);
+		if (owner === undefined) {
+			const bytes = documentIdBytes(documentId);
+			if (bytes?.length !== 16) return undefined;
+			this.receipts ??= new Map([...this.conversations.keys()].map((id) => [hex(receiptsIdBytes(id)), id]));
+			owner = this.receipts.get(hex(bytes));
+			if (owner === undefined) return undefined;
+			this.receiptsById.set(documentId, owner);
+		}
+		return this.conversations.get(owner);
 	}
 
 	liveEntityCount(): number {
@@ -148,3 +171,5 @@ export class DirectoryState {
 		}
 	}
 }
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');

@@ -15,6 +15,7 @@ import { lockDataDir } from '../storage/data-lock.ts';
 import { decodeDirectoryEvent, type AttachedDocument, type ConversationRecord, type DirectoryEvent, type StoredPerson } from './events.ts';
 import { DirectoryError, DirectoryState } from './state.ts';
 import { openJournal } from '../storage/journal.ts';
+import type { PersonalDocumentId } from './personal-documents.ts';
 
 export interface DirectoryStore {
 	organisation(id: OrgId): Organisation | undefined;
@@ -30,8 +31,13 @@ export interface DirectoryStore {
 	documentsOf(id: ConversationId): AttachedDocument[];
 	conversationsOf(userId: UserId): ConversationRecord[];
 	conversationCount(): number;
-	/** An enabled member of the document's conversation (for an attached document, of the conversation it belongs to). */
+	/**
+	 * An enabled member of the document's conversation (for an attached document or the receipts document, of the
+	 * conversation it belongs to), or the person whose own document it is.
+	 */
 	mayRead(userId: UserId, documentId: string): boolean;
+	/** The id of this person's own document; undefined when the store was opened without the relay's key. */
+	personalDocumentId(userId: UserId): string | undefined;
 	/** Applies a change durably: on disk when it returns. Throws DirectoryError when the change breaks an invariant. */
 	commit(event: DirectoryEvent): void;
 	/** True until anything was ever written (the demo directory is loaded then). */
@@ -43,6 +49,8 @@ export interface OpenStoreOptions {
 	/** Who holds the lock, for the message a second writer sees. */
 	holder?: string;
 	warn?: (message: string) => void;
+	/** Where each person's own document is (personal-documents.ts); without it, nobody has one. */
+	personalDocumentId?: PersonalDocumentId;
 }
 
 /** Compact when the journal holds more than this many lines per live entity (plus some slack). */
@@ -59,14 +67,19 @@ export function openJournalStore(dataDir: string, options: OpenStoreOptions = {}
 		const state = new DirectoryState();
 		for (const record of records) state.apply(record);
 		if (records.length > COMPACT_RATIO * state.liveEntityCount() + COMPACT_SLACK) journal.rewrite(state.snapshot());
-		return journalStore(state, journal, lock.release);
+		return journalStore(state, journal, lock.release, options.personalDocumentId);
 	} catch (err) {
 		lock.release();
 		throw err;
 	}
 }
 
-function journalStore(state: DirectoryState, journal: { append(e: DirectoryEvent): void; close(): void }, release: () => void): DirectoryStore {
+function journalStore(
+	state: DirectoryState,
+	journal: { append(e: DirectoryEvent): void; close(): void },
+	release: () => void,
+	personalDocumentId?: PersonalDocumentId
+): DirectoryStore {
 	let closed = false;
 	const byUsername = (username: string) => {
 		const id = state.usernames.get(username);
@@ -88,8 +101,10 @@ function journalStore(state: DirectoryState, journal: { append(e: DirectoryEvent
 		mayRead(userId, documentId) {
 			const person = state.people.get(userId);
 			if (!person || person.disabled) return false;
+			if (personalDocumentId?.(userId) === documentId) return true;
 			return state.conversationOf(documentId)?.members.includes(userId) ?? false;
 		},
+		personalDocumentId: (userId) => personalDocumentId?.(userId),
 		commit(event) {
 			if (closed) throw new Error('The directory store is closed.');
 			const problem = state.problem(event);

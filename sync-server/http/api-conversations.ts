@@ -1,6 +1,7 @@
 // The conversation registry API: register a conversation, add members, attach a whiteboard, list one's own.
 // Every change is checked against the policy (src/lib/model/policy.ts), written durably, then announced to sync.
 import { isValidDocumentId } from '@automerge/automerge-repo/slim';
+import { receiptsDocumentId } from '../../src/lib/model/derived-ids.ts';
 import type { CaseId, ConversationId, UserId } from '../../src/lib/model/ids.ts';
 import { checkAddMembers, checkNewConversation, checkRemoveMembers, describeRefusal, type ConversationScope } from '../../src/lib/model/policy.ts';
 import { conversationView } from './api-views.ts';
@@ -40,7 +41,8 @@ export function registerConversation({ ctx, actor, body }: Request): ApiResult {
 	if (refusal) throw new HttpError(403, describeRefusal(refusal));
 	const conversation: ConversationRecord = { id: id as ConversationId, kind, caseId, members, createdBy: actor.id, createdAt: ctx.now() };
 	ctx.store.commit({ type: 'conversationRegistered', conversation });
-	ctx.hooks.accessChanged([id]);
+	// Members may have asked for its receipts document already (started offline, like the conversation).
+	ctx.hooks.accessChanged([id, receiptsDocumentId(id)]);
 	return { status: 201, body: conversationView(ctx.store, conversation) };
 }
 
@@ -52,7 +54,7 @@ export function addMembers({ ctx, actor, body, id }: Request): ApiResult {
 	if (refusal) throw new HttpError(403, describeRefusal(refusal));
 	if (added.length > 0) {
 		ctx.store.commit({ type: 'membersAdded', conversationId: conversation.id, members: added.map((p) => p.id), by: actor.id });
-		ctx.hooks.accessChanged([conversation.id, ...ctx.store.documentsOf(conversation.id).map((d) => d.documentId)]);
+		ctx.hooks.accessChanged(everyDocument(ctx, conversation));
 	}
 	return { status: 200, body: conversationView(ctx.store, ctx.store.conversation(conversation.id)!) };
 }
@@ -72,7 +74,7 @@ export function removeMembers({ ctx, actor, body, id }: Request): ApiResult {
 	const removed = [...new Set(named.map((p) => p.id))].filter((m) => conversation.members.includes(m));
 	if (removed.length > 0) {
 		ctx.store.commit({ type: 'membersRemoved', conversationId: conversation.id, members: removed, by: actor.id });
-		ctx.hooks.accessRevoked(removed, conversation.id, [conversation.id, ...ctx.store.documentsOf(conversation.id).map((d) => d.documentId)]);
+		ctx.hooks.accessRevoked(removed, conversation.id, everyDocument(ctx, conversation));
 	}
 	if (removed.includes(actor.id)) return { status: 200, body: { left: true } };
 	return { status: 200, body: conversationView(ctx.store, ctx.store.conversation(conversation.id)!) };
@@ -85,7 +87,7 @@ export function addDocument({ ctx, actor, body, id }: Request): ApiResult {
 	if (input.kind !== 'whiteboard') throw new HttpError(400, '"kind" must be "whiteboard".');
 	const owner = ctx.store.conversationOf(docId);
 	if (owner) {
-		const sameAttachment = owner.id === conversation.id && docId !== conversation.id;
+		const sameAttachment = owner.id === conversation.id && ctx.store.documentsOf(conversation.id).some((d) => d.documentId === docId);
 		if (sameAttachment) return { status: 200, body: conversationView(ctx.store, conversation) };
 		throw new HttpError(409, 'This document already belongs to another conversation.');
 	}
@@ -95,6 +97,11 @@ export function addDocument({ ctx, actor, body, id }: Request): ApiResult {
 	});
 	ctx.hooks.accessChanged([docId]);
 	return { status: 201, body: conversationView(ctx.store, conversation) };
+}
+
+/** The conversation's own document, its receipts document and every document attached to it. */
+function everyDocument(ctx: ApiContext, c: ConversationRecord): string[] {
+	return [c.id, receiptsDocumentId(c.id), ...ctx.store.documentsOf(c.id).map((d) => d.documentId)];
 }
 
 function documentId(value: unknown): string {

@@ -9,7 +9,9 @@ export function personView(p: StoredPerson): Person {
 }
 
 export function publicUser(store: DirectoryStore, p: StoredPerson): PublicUser {
-	return { id: p.id, name: p.name, org: store.organisation(p.org)?.name ?? p.org, orgId: p.org, role: p.role, username: p.username };
+	const user: PublicUser = { id: p.id, name: p.name, org: store.organisation(p.org)?.name ?? p.org, orgId: p.org, role: p.role, username: p.username };
+	const personalDocumentId = store.personalDocumentId(p.id);
+	return personalDocumentId === undefined ? user : { ...user, personalDocumentId };
 }
 
 export function conversationView(store: DirectoryStore, c: ConversationRecord): RegisteredConversation {

@@ -86,7 +86,7 @@ export async function api<T = any>(
 export interface LoginBody {
 	token: string;
 	expiresAt: number;
-	user: { id: string; name: string; org: string; orgId: string; role: 'engineer' | 'customer'; username: string };
+	user: { id: string; name: string; org: string; orgId: string; role: 'engineer' | 'customer'; username: string; personalDocumentId?: string };
 }
 
 /** Signs in (demo password by default) and returns the session; throws if the relay refuses. */

@@ -60,7 +60,15 @@ describe('health and errors', () => {
 describe('signing in', () => {
 	it('returns a token and the user', async () => {
 		const session = await login(relay.url, 'anna');
-		expect(session.user).toEqual({ id: 'anna', name: 'Anna Horáková', org: 'Acme Precision s.r.o.', orgId: 'acme', role: 'customer', username: 'anna' });
+		expect(session.user).toEqual({
+			id: 'anna',
+			name: 'Anna Horáková',
+			org: 'Acme Precision s.r.o.',
+			orgId: 'acme',
+			role: 'customer',
+			username: 'anna',
+			personalDocumentId: expect.stringMatching(/^[1-9A-HJ-NP-Za-km-z]+$/)
+		});
 		expect(session.expiresAt).toBeGreaterThan(Date.now() + 13 * 24 * 3600_000);
 		const me = await api(relay.url, '/api/me', { token: session.token });
 		expect(me.status).toBe(200);

@@ -2,7 +2,8 @@
 // is a real automerge-repo client in Node, built as the app builds its own). Then Petr's network drops: WebKit
 // reaches the relay only through a proxy that now cuts and refuses every connection. He writes and reloads: the
 // app shell comes from the service worker and the conversation from IndexedDB, with what he wrote still marked as
-// kept on this device; once the network returns it reaches the relay and Anna.
+// kept on this device; once the network returns it reaches the relay and Anna. Anna's answer quotes Petr's question
+// and names him, and her read mark gives his question "Seen by Anna Horáková", offline after the reload too.
 import '@automerge/automerge'; // initialises the wasm for the slim automerge-repo the client layer imports
 import type { AutomergeUrl, DocHandle } from '@automerge/automerge-repo';
 import { WebSocket } from 'ws';
@@ -11,6 +12,10 @@ import { postMessage } from '../../src/lib/model/conversation.ts';
 import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts';
 import { asMessageId, asUserId } from '../../src/lib/model/ids.ts';
 import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo.ts';
+import { receiptsDocumentId } from '../../src/lib/model/derived-ids.ts';
+import { markSeen, startReceipts } from '../../src/lib/model/receipts.ts';
+import type { ReceiptsDoc } from '../../src/lib/model/receipts-schema.ts';
+import { openOrStart } from '../../src/lib/sync/open-or-start.ts';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { api, login } from '../helpers/relay';
 import { signIn, useAppAndWebKit, type WebKitPage } from './harness';
@@ -83,8 +88,16 @@ describe('chat and an offline reload, in WebKit', () => {
 
 		const annas = await annaOpens(documentId);
 		await until(() => texts(annas).includes('Good morning Anna, which wire do you use?'), "Petr's message at Anna's");
-		annas.change((doc) => postMessage(doc, { id: asMessageId(`m-${crypto.randomUUID()}`), author: asUserId('anna'), at: Date.now(), text: '0.25 mm brass, it breaks after ~40 mm.' }));
-		await message(petr, '0.25 mm brass, it breaks after ~40 mm.');
+		const question = annas.doc().messages.find((m) => m.kind === 'text')!.id;
+		annas.change((doc) =>
+			postMessage(doc, { id: asMessageId(`m-${crypto.randomUUID()}`), author: asUserId('anna'), at: Date.now(), text: '@Petr Novák 0.25 mm brass, it breaks after ~40 mm.', replyTo: question, mentions: [asUserId('petr')] })
+		);
+		const answer = await message(petr, '0.25 mm brass, it breaks after ~40 mm.');
+		expect(await answer.getAttribute('aria-label')).toMatch(/^Anna Horáková, .*, Mentions you$/);
+		await petr.byRole('button', 'Show the message from Petr Novák this answers', { within: answer });
+		const receipts = await openOrStart<ReceiptsDoc>(anna!.repo, receiptsDocumentId(documentId), (d) => startReceipts(d, documentId));
+		receipts.change((d) => void markSeen(d, asUserId('anna'), { count: annas.doc().messages.length, at: Date.now(), last: null }));
+		await message(petr, 'which wire do you use?', 'Seen by Anna Horáková');
 
 		// The service worker must hold the app shell before the network goes.
 		await petr.waitFor('the service worker to control the page', () => petr.evaluate(() => navigator.serviceWorker.controller !== null || null));
@@ -95,7 +108,7 @@ describe('chat and an offline reload, in WebKit', () => {
 
 		await petr.reload();
 		await message(petr, 'Written while the hall network is down', 'Kept on this device');
-		await message(petr, 'which wire do you use?');
+		await message(petr, 'which wire do you use?', 'Seen by Anna Horáková');
 		await message(petr, '0.25 mm brass, it breaks after ~40 mm.');
 		await connection(petr, OFFLINE);
 		// Nothing came from the network: the page is the service worker's, the conversation this device's.

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { newConversation, postMessage } from '$lib/model/conversation';
 import type { ConversationDoc } from '$lib/model/conversation-schema';
 import { asCaseId, asMessageId, asUserId } from '$lib/model/ids';
-import { conversationEntry, foldForSearch, visibleEntries } from './conversation-list';
+import { deleteMessage } from '$lib/model/message-edits';
+import { badgeCount, conversationEntry, foldForSearch, visibleEntries } from './conversation-list';
 
 const petr = { id: asUserId('petr'), name: 'Petr Novák' };
 const anna = { id: asUserId('anna'), name: 'Anna Horáková' };
@@ -34,6 +35,21 @@ describe('conversation list', () => {
 		expect(entry.last?.kind === 'text' && entry.last.text).toBe('Done');
 		expect(entry.activityAt).toBe(4000);
 		expect(conversationEntry('a', doc, petr.id, 0).unread).toBe(2);
+	});
+
+	it('counts mentions of me apart, skips deleted messages, and badges muted conversations by mentions only', () => {
+		const doc = chat('Wire', 1000, 'SC-1042');
+		say(doc, anna, 'Wire breaks at 40 mm', 2000);
+		postMessage(doc, { id: asMessageId('m'), author: anna.id, at: 3000, text: '@Petr Novák please call', mentions: [petr.id] });
+		say(doc, anna, 'sorry, wrong chat', 4000);
+		deleteMessage(doc, { id: asMessageId('anna-4000'), by: anna.id, at: 4100 });
+		const entry = conversationEntry('a', doc, petr.id, 0);
+		expect([entry.unread, entry.mentioned]).toEqual([2, 1]);
+		expect(conversationEntry('a', doc, anna.id, 0).mentioned).toBe(0);
+		const quiet = { ...entry, id: 'b', unread: 5, mentioned: 0 };
+		expect(badgeCount([entry, quiet], () => false)).toBe(7);
+		expect(badgeCount([entry, quiet], (id) => id === 'b')).toBe(2);
+		expect(badgeCount([entry, quiet], () => true)).toBe(1);
 	});
 
 	it('sorts by newest activity, filters by kind and searches titles and messages without accents', () => {

@@ -3,6 +3,7 @@
 import type { ConversationDoc, Message } from '$lib/model/conversation-schema';
 import type { ConversationKind } from '$lib/model/policy';
 import type { UserId } from '$lib/model/ids';
+import { isDeleted, mentions } from '$lib/model/message-edits';
 
 export interface ConversationEntry {
 	id: string;
@@ -12,20 +13,30 @@ export interface ConversationEntry {
 	last: Message | null;
 	/** The time of the last message, or of creation: what "newest activity" sorts by. */
 	activityAt: number;
-	/** Messages from others since this person last had the conversation open; system notices do not count. */
+	/** Messages from others since this person last read the conversation (on any device); notices and deleted ones do not count. */
 	unread: number;
+	/** Of those, the ones that name this person with @: they count even in a muted conversation. */
+	mentioned: number;
 }
 
-/** How many messages this person has seen, by conversation id (see read-marks.ts). */
-export type ReadCounts = Readonly<Record<string, number>>;
-
+/** `readCount`: how many of the conversation's messages this person has seen (their mark in its receipts document). */
 export function conversationEntry(id: string, doc: ConversationDoc, me: UserId, readCount: number): ConversationEntry {
 	const messages = doc.messages;
 	let last: Message | null = null;
 	for (const m of messages) if (!last || m.at >= last.at) last = m;
 	let unread = 0;
-	for (const m of messages.slice(Math.max(0, readCount))) if (m.author !== me && m.kind !== 'system') unread++;
-	return { id, kind: doc.kind, title: doc.title, case: doc.case, last, activityAt: Math.max(doc.createdAt, last?.at ?? 0), unread };
+	let mentioned = 0;
+	for (const m of messages.slice(Math.max(0, readCount))) {
+		if (m.author === me || m.kind === 'system' || isDeleted(m)) continue;
+		unread++;
+		if (mentions(m, me)) mentioned++;
+	}
+	return { id, kind: doc.kind, title: doc.title, case: doc.case, last, activityAt: Math.max(doc.createdAt, last?.at ?? 0), unread, mentioned };
+}
+
+/** What the app icon's badge counts: unread messages, but in a muted conversation only those that name the person. */
+export function badgeCount(entries: readonly ConversationEntry[], isMuted: (id: string) => boolean): number {
+	return entries.reduce((sum, e) => sum + (isMuted(e.id) ? e.mentioned : e.unread), 0);
 }
 
 export type KindFilter = 'all' | ConversationKind;

@@ -2,15 +2,18 @@
 // each conversation's document from the local Repo, unread counts, and the operations the frames call.
 import type { DocHandle, DocumentId } from '@automerge/automerge-repo/slim';
 import { addMembers, attachFile, isConversationDoc, newConversation, postMessage, removeMembers, type Actor } from '$lib/model/conversation';
+import { deleteMessage, editMessage } from '$lib/model/message-edits';
+import type { MessageId, UserId } from '$lib/model/ids';
 import type { CaseRef, ConversationDoc, FileMeta } from '$lib/model/conversation-schema';
 import type { DirectoryView, Person, PublicUser, RegisteredConversation, ServiceCase } from '$lib/model/directory';
 import type { ConversationKind } from '$lib/model/policy';
 import type { ClientRepo } from '$lib/sync/client-repo';
-import { conversationEntry, type ConversationEntry, type ReadCounts } from './conversation-list';
+import { conversationEntry, type ConversationEntry } from './conversation-list';
 import { loadGone, saveGone, updateGone, type Gone } from './gone-conversations';
 import { newMessageId } from './ids';
 import { loadCache, saveCache } from './local-cache';
-import { loadReadCounts, saveReadCounts } from './read-marks';
+import { PersonalSettings } from './personal-settings.svelte';
+import { ReadMarks } from './read-marks.svelte';
 import { RelayApiError, type Attachment, type RelayApi, type Registration } from './relay-api';
 import { watchUndelivered } from './watch-undelivered';
 
@@ -33,7 +36,10 @@ export class ConversationStore {
 	pendingDocuments = $state.raw<Attachment[]>([]);
 	docs = $state.raw<ReadonlyMap<string, ConversationDoc>>(new Map());
 	availability = $state.raw<Readonly<Record<string, Availability>>>({});
-	readCounts = $state.raw<ReadCounts>({});
+	/** How far everyone has read each conversation (this person's mark: the unread counts). */
+	readonly marks: ReadMarks;
+	/** This person's own settings (muted conversations), on all their devices. */
+	readonly personal: PersonalSettings;
 	/** Why the relay refused to register a conversation created on this device, by document id. */
 	refused = $state.raw<Readonly<Record<string, string>>>({});
 	/** Conversations this person was removed from or left: out of the list, and said so when opened. */
@@ -45,21 +51,27 @@ export class ConversationStore {
 
 	readonly #client: ClientRepo;
 	readonly #api: RelayApi;
-	readonly me: PublicUser;
+	readonly #onMe: (user: PublicUser) => void;
+	me: PublicUser;
 	readonly #handles = new Map<string, DocHandle<ConversationDoc>>();
 	#entryCache = new WeakMap<ConversationDoc, { readCount: number; entry: ConversationEntry }>();
 	#refreshing: Promise<void> | null = null;
+	#askedMe = false;
 
-	constructor(client: ClientRepo, me: PublicUser, api: RelayApi) {
+	/** `onMe`: the relay's newer account of this person (a session saved before `personalDocumentId` existed). */
+	constructor(client: ClientRepo, me: PublicUser, api: RelayApi, onMe: (user: PublicUser) => void = () => {}) {
 		this.#client = client;
 		this.#api = api;
+		this.#onMe = onMe;
 		this.me = me;
+		this.marks = new ReadMarks(client.repo, me.id);
+		this.personal = new PersonalSettings(client.repo);
+		if (me.personalDocumentId) this.personal.open(me.personalDocumentId);
 		const cache = loadCache(me.id);
 		this.directory = cache.directory;
 		this.registered = cache.conversations;
 		this.pending = cache.pending;
 		this.pendingDocuments = cache.pendingDocuments;
-		this.readCounts = loadReadCounts(me.id);
 		this.gone = loadGone(me.id);
 	}
 
@@ -143,10 +155,24 @@ export class ConversationStore {
 		return handle.documentId;
 	}
 
-	send(id: string, text: string): void {
+	send(id: string, text: string, options: { replyTo?: MessageId; mentions?: UserId[] } = {}): void {
+		this.#change(id, (doc) => postMessage(doc, { id: newMessageId(), author: this.me.id, at: Date.now(), text, ...options }));
+	}
+
+	/** Changes the text of one of this person's messages (the model refuses anyone else's). */
+	edit(id: string, messageId: MessageId, text: string, mentions: UserId[]): void {
+		this.#change(id, (doc) => void editMessage(doc, { id: messageId, by: this.me.id, at: Date.now(), text, mentions }));
+	}
+
+	/** Deletes one of this person's messages: its text leaves the current state (the history keeps it). */
+	delete(id: string, messageId: MessageId): void {
+		this.#change(id, (doc) => void deleteMessage(doc, { id: messageId, by: this.me.id, at: Date.now() }));
+	}
+
+	#change(id: string, change: (doc: ConversationDoc) => void) {
 		const handle = this.#handles.get(id);
 		if (!handle) throw new Error('This conversation is not open.');
-		handle.change((doc) => postMessage(doc, { id: newMessageId(), author: this.me.id, at: Date.now(), text }));
+		handle.change(change);
 	}
 
 	/** Says in the conversation that a file (its bytes already on the relay) is shared, and lists it in Details. */
@@ -199,12 +225,10 @@ export class ConversationStore {
 		void this.refresh();
 	}
 
-	/** Everything in the conversation so far has been seen. */
+	/** Everything in the conversation so far has been seen (by this person, on every device of theirs). */
 	markRead(id: string): void {
-		const count = this.docs.get(id)?.messages.length ?? 0;
-		if (this.readCounts[id] === count) return;
-		this.readCounts = { ...this.readCounts, [id]: count };
-		saveReadCounts(this.me.id, this.readCounts);
+		const doc = this.docs.get(id);
+		if (doc) this.marks.markRead(id, doc);
 	}
 
 	registration(id: string): RegisteredConversation | undefined {
@@ -219,6 +243,7 @@ export class ConversationStore {
 		try {
 			await this.#registerPending();
 			const [directory, registered] = await Promise.all([this.#api.directory(), this.#api.conversations()]);
+			if (!this.personal.known && !this.#askedMe) await this.#learnPersonalDocument();
 			this.directory = directory;
 			this.#setGone(updateGone(this.gone, this.registered, registered));
 			this.registered = registered;
@@ -228,6 +253,14 @@ export class ConversationStore {
 			if (!(err instanceof RelayApiError)) throw err;
 			// Unreachable or signed out: the connection indicator says so; the next refresh tries again.
 		}
+	}
+
+	async #learnPersonalDocument(): Promise<void> {
+		this.me = await this.#api.me();
+		// A relay without the key gives none: asking again every refresh would not change that.
+		this.#askedMe = true;
+		if (this.me.personalDocumentId) this.personal.open(this.me.personalDocumentId);
+		this.#onMe(this.me);
 	}
 
 	async #registerPending(): Promise<void> {
@@ -283,6 +316,7 @@ export class ConversationStore {
 		};
 		handle.on('change', update);
 		update();
+		this.marks.open(id);
 		this.#setAvailability(id, 'ready');
 		// How many of my messages only this device holds: what a database the browser clears would take with it.
 		const ledger = this.#client.device?.ledger;
@@ -297,7 +331,7 @@ export class ConversationStore {
 		const entries: ConversationEntry[] = [];
 		for (const [id, doc] of this.docs) {
 			if (id in this.gone) continue;
-			const readCount = this.readCounts[id] ?? 0;
+			const readCount = this.marks.seenCount(id);
 			let cached = this.#entryCache.get(doc);
 			if (!cached || cached.readCount !== readCount) {
 				cached = { readCount, entry: conversationEntry(id, doc, this.me.id, readCount) };

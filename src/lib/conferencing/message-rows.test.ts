@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addMembers, newConversation, postMessage, removeMembers } from '$lib/model/conversation';
 import { asMessageId, asUserId } from '$lib/model/ids';
-import { describeEvent, messageRows, previewText } from './message-rows';
+import { describeEvent, messageRows, previewText, seenSummary } from './message-rows';
 
 const petr = { id: asUserId('petr'), name: 'Petr Novák' };
 const anna = { id: asUserId('anna'), name: 'Anna Horáková' };
@@ -39,5 +39,12 @@ describe('message rows', () => {
 		removeMembers(later, [anna.id], { id: asMessageId('m7'), author: anna.id, at: 34 * H });
 		expect(describeEvent(later.messages[7]!, later)).toEqual({ key: 'event.left', params: { author: 'Anna Horáková' } });
 		expect(previewText(doc.messages[3]!, doc)).toEqual({ key: 'list.preview', params: { author: 'Petr Novák', text: 'next day' } });
+	});
+
+	it('says who has seen my message: the one person and when, or how many of the others', () => {
+		expect(seenSummary([], 3)).toBeNull();
+		expect(seenSummary([{ userId: anna.id, at: 5 }], 1)).toEqual({ kind: 'one', userId: 'anna', at: 5 });
+		expect(seenSummary([{ userId: anna.id, at: 5 }], 3)).toEqual({ kind: 'one', userId: 'anna', at: 5 });
+		expect(seenSummary([{ userId: anna.id, at: 5 }, { userId: asUserId('tomas'), at: 6 }], 3)).toEqual({ kind: 'some', count: 2, total: 3 });
 	});
 });

@@ -67,11 +67,31 @@ export function describeEvent(message: Message, doc: Pick<ConversationDoc, 'memb
 
 /** A one-line preview for the conversation list. */
 export function previewText(message: Message, doc: Pick<ConversationDoc, 'members' | 'files' | 'whiteboards'>): Described {
-	if (message.kind === 'text') return { key: 'list.preview', params: { author: doc.members[message.author]?.name ?? message.author, text: firstLine(message.text) } };
-	return describeEvent(message, doc)!;
+	if (message.kind !== 'text') return describeEvent(message, doc)!;
+	if (message.deletedAt !== undefined) return { key: 'message.deleted', params: {} };
+	return { key: 'list.preview', params: { author: doc.members[message.author]?.name ?? message.author, text: firstLine(message.text) } };
+}
+
+/** What a reply's quote shows of the message it answers: its first line, or what an event or a deletion says. */
+export function quotedText(message: Message, doc: Pick<ConversationDoc, 'members' | 'files' | 'whiteboards'>): { text: string } | Described {
+	if (message.kind !== 'text') return describeEvent(message, doc)!;
+	if (message.deletedAt !== undefined) return { key: 'message.deleted', params: {} };
+	return { text: firstLine(message.text) };
 }
 
 function firstLine(text: string): string {
 	const line = text.split('\n', 1)[0] ?? '';
 	return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
+export type SeenSummary = { kind: 'one'; userId: UserId; at: number } | { kind: 'some'; count: number; total: number };
+
+/**
+ * What "Seen by" says on one of my messages: who saw it when one person did ("Seen by Anna 12:31"), otherwise how
+ * many of the others ("Seen by 3 of 4"); null while nobody has.
+ */
+export function seenSummary(seers: readonly { userId: UserId; at: number }[], others: number): SeenSummary | null {
+	if (seers.length === 0) return null;
+	if (seers.length === 1) return { kind: 'one', userId: seers[0]!.userId, at: seers[0]!.at };
+	return { kind: 'some', count: seers.length, total: Math.max(others, seers.length) };
 }

@@ -1,6 +1,6 @@
 // The relay's conversation API as the app calls it: typed results, and one error that tells the UI whether the
 // relay was unreachable (try again later, nothing lost), refused the sign-in, or refused the request itself.
-import type { DirectoryView, RegisteredConversation } from '$lib/model/directory';
+import type { DirectoryView, PublicUser, RegisteredConversation } from '$lib/model/directory';
 import type { CaseId, UserId } from '$lib/model/ids';
 import type { ConversationKind } from '$lib/model/policy';
 
@@ -25,6 +25,8 @@ export interface Registration {
 }
 
 export interface RelayApi {
+	/** The signed-in person as the relay describes them now. */
+	me(): Promise<PublicUser>;
 	directory(): Promise<DirectoryView>;
 	conversations(): Promise<RegisteredConversation[]>;
 	register(registration: Registration): Promise<RegisteredConversation>;
@@ -63,6 +65,7 @@ export function createRelayApi(token: string, fetchFn: typeof fetch = (...args) 
 		throw new RelayApiError('refused', detail, response.status);
 	}
 	return {
+		me: () => call('/api/me'),
 		directory: () => call('/api/directory'),
 		conversations: () => call('/api/conversations'),
 		register: (r) => call('/api/conversations', r),

@@ -1,9 +1,12 @@
 // Reads no UI state. Types only: the conversation document as it is stored in Automerge.
 // Every document carries `schema`; readers accept older versions through upgradeConversation().
+//   1: the first version.
+//   2: a text message may carry `replyTo`, `mentions`, `editedAt` and `deletedAt` (all optional, so every version-1
+//      document is a valid version-2 document as it is).
 import type { CaseId, MessageId, UserId } from './ids';
 import type { ConversationKind } from './policy';
 
-export const CONVERSATION_SCHEMA = 1;
+export const CONVERSATION_SCHEMA = 2;
 
 export interface CaseRef {
 	id: CaseId;
@@ -53,8 +56,25 @@ export type SystemEvent =
 	/** The author removed these people; the author alone means they left. */
 	| { type: 'members-removed'; members: UserId[] };
 
+export interface TextMessage extends MessageBase {
+	kind: 'text';
+	/** Empty once deleted. */
+	text: string;
+	/** The message this one answers. */
+	replyTo?: MessageId;
+	/** The members named with @ in the text. */
+	mentions?: UserId[];
+	/** When the author last changed the text. */
+	editedAt?: number;
+	/**
+	 * When the author deleted it: the text is gone from the current state, but the document's history (which every
+	 * member's device and the relay hold) still has it.
+	 */
+	deletedAt?: number;
+}
+
 export type Message =
-	| (MessageBase & { kind: 'text'; text: string })
+	| TextMessage
 	| (MessageBase & { kind: 'system'; event: SystemEvent })
 	| (MessageBase & { kind: 'whiteboard'; documentId: string })
 	| (MessageBase & { kind: 'file'; sha256: string })
@@ -70,7 +90,8 @@ export type Message =
 export type MessageKind = Message['kind'];
 
 export interface ConversationDoc {
-	schema: typeof CONVERSATION_SCHEMA;
+	/** The version the document was created with; every version up to CONVERSATION_SCHEMA reads as the current shape. */
+	schema: number;
 	type: 'conversation';
 	kind: ConversationKind;
 	title: string;

@@ -8,6 +8,7 @@ import {
 	type ConversationDoc,
 	type FileMeta,
 	type Message,
+	type TextMessage,
 	type WhiteboardRef
 } from './conversation-schema';
 
@@ -60,12 +61,41 @@ function defaultTitle(init: NewConversation): string {
 /** The longest message a person may send: a long report pasted in, not a file. */
 export const MAX_TEXT_LENGTH = 20_000;
 
-export function postMessage(doc: ConversationDoc, m: { id: MessageId; author: UserId; at: number; text: string }) {
-	const text = m.text.trim();
+export interface NewTextMessage {
+	id: MessageId;
+	author: UserId;
+	at: number;
+	text: string;
+	/** The message this one answers; it must be in the conversation. */
+	replyTo?: MessageId;
+	/** People named with @; only current members are kept. */
+	mentions?: readonly UserId[];
+}
+
+export function postMessage(doc: ConversationDoc, m: NewTextMessage) {
+	const text = checkedText(m.text);
+	if (m.replyTo !== undefined && !doc.messages.some((other) => other.id === m.replyTo))
+		throw new ConversationError('The message you answer is not in this conversation.');
+	const message: TextMessage = { id: m.id, author: m.author, at: m.at, kind: 'text', text };
+	// Automerge stores no `undefined`: optional fields are only set when they have a value.
+	if (m.replyTo !== undefined) message.replyTo = m.replyTo;
+	const mentions = mentionedMembers(doc, m.mentions);
+	if (mentions.length > 0) message.mentions = mentions;
+	doc.messages.push(message);
+}
+
+/** The text of a message as it may be stored: trimmed, not empty, not too long. */
+export function checkedText(raw: string): string {
+	const text = raw.trim();
 	if (!text) throw new ConversationError('A message cannot be empty.');
 	if (text.length > MAX_TEXT_LENGTH)
 		throw new ConversationError(`A message can have at most ${MAX_TEXT_LENGTH} characters; share longer text as a file.`);
-	doc.messages.push({ id: m.id, author: m.author, at: m.at, kind: 'text', text });
+	return text;
+}
+
+/** Current members among the named people, each once. */
+export function mentionedMembers(doc: ConversationDoc, named: readonly UserId[] = []): UserId[] {
+	return [...new Set(named)].filter((id) => isMember(doc, id));
 }
 
 /** Adds people to the display copy and says so in the conversation; people already in are skipped. */
@@ -166,7 +196,7 @@ export function mediaSummary(doc: ConversationDoc) {
 
 export const caseIdOf = (doc: ConversationDoc): CaseId | null => doc.case?.id ?? null;
 
-/** Accepts any stored version and returns the current shape; version 1 is the first, so only guards for now. */
+/** Accepts any stored version and returns the current shape; version 2 only added optional fields, so only guards. */
 export function upgradeConversation(doc: unknown): ConversationDoc | null {
 	if (!isConversationDoc(doc)) return null;
 	return doc;

@@ -40,6 +40,11 @@ export interface PublicUser {
 	orgId: OrgId;
 	role: Role;
 	username: string;
+	/**
+	 * The person's own document (settings that follow them: personal-schema.ts), readable by them alone. Absent in a
+	 * session saved before it existed (the app asks /api/me for it) and from a relay without its key.
+	 */
+	personalDocumentId?: string;
 }
 
 /** The wire shape of GET /api/directory: what this person may see (enabled people only). */

@@ -1,6 +1,7 @@
 // The signed-in person on this device. Kept in localStorage so a tablet stays signed in across reloads and
 // offline shifts; the token's expiry is the relay's to enforce.
 import { readLocal, removeLocal, writeLocal } from '$lib/safe-local-storage';
+import type { PublicUser } from '$lib/model/directory';
 import { isSession, type Session } from './login';
 
 const STORAGE_KEY = 'caseroom.session';
@@ -26,6 +27,11 @@ class SessionState {
 		this.#session = session;
 		// A full device keeps the sign-in for this page only: the person signs in again after a reload.
 		writeLocal(STORAGE_KEY, JSON.stringify(session));
+	}
+
+	/** The relay's newer account of the same person (e.g. a field added since this session was saved). */
+	updateUser(user: PublicUser) {
+		if (this.#session && this.#session.user.id === user.id) this.signIn({ ...this.#session, user });
 	}
 
 	signOut() {

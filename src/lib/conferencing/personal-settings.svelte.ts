@@ -1,0 +1,51 @@
+// The person's own document (src/lib/model/personal.ts) as reactive state: private settings that follow them to every
+// device, today which conversations they muted. Opened, or started offline, once its id is known (it comes with the
+// sign-in; a session saved before it existed learns it from the relay).
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import { isMuted, isPersonalDoc, setMuted, startPersonal } from '$lib/model/personal';
+import type { PersonalDoc } from '$lib/model/personal-schema';
+import { openOrStart } from '$lib/sync/open-or-start';
+
+export class PersonalSettings {
+	doc = $state.raw<PersonalDoc | null>(null);
+	readonly #repo: Repo;
+	#handle: DocHandle<PersonalDoc> | null = null;
+	#opening = false;
+
+	constructor(repo: Repo) {
+		this.#repo = repo;
+	}
+
+	get known(): boolean {
+		return this.#opening;
+	}
+
+	open(documentId: string): void {
+		if (this.#opening) return;
+		this.#opening = true;
+		openOrStart<PersonalDoc>(this.#repo, documentId, startPersonal)
+			.then((handle) => {
+				this.#handle = handle;
+				const update = () => {
+					const doc = handle.doc();
+					if (isPersonalDoc(doc)) this.doc = doc;
+				};
+				handle.on('change', update);
+				update();
+			})
+			.catch(() => (this.#opening = false));
+	}
+
+	isMuted(conversationId: string): boolean {
+		return isMuted(this.doc ?? undefined, conversationId);
+	}
+
+	/** False while the document is not open yet (the setting cannot be kept anywhere). */
+	get ready(): boolean {
+		return this.doc !== null;
+	}
+
+	setMuted(conversationId: string, muted: boolean): void {
+		this.#handle?.change((doc) => void setMuted(doc, conversationId, muted));
+	}
+}

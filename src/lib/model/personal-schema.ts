@@ -1,0 +1,16 @@
+// Reads no UI state. Types only: a person's own document, private settings that follow them to every device (today:
+// which conversations they muted). One per person, readable and writable by that person alone; its id comes with the
+// sign-in (the relay derives it from the user id and its secret key). Flat keys per concern, scalar values, so two
+// devices that start it, or change it while apart, merge without losing either's setting; new concerns add keys.
+//   1: the first version.
+
+export const PERSONAL_SCHEMA = 1;
+
+/** `muted:<conversationId>`: true while muted (false after unmuting, so the latest choice wins on every device). */
+export type MutedKey = `muted:${string}`;
+
+export interface PersonalDoc {
+	schema: number;
+	type: 'personal';
+	[key: MutedKey]: boolean;
+}
