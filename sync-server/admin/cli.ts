@@ -4,15 +4,26 @@ import { ADMIN_USAGE, runAdminCommand } from './commands.ts';
 import { sendAdminCommand, type AdminResult } from './socket.ts';
 import { loadConfig } from '../config.ts';
 import { openJournalStore } from '../directory/store.ts';
+import { resolve } from 'node:path';
+import { dataDirReportSource } from '../report/report-source.ts';
+
+/** `report` writes a file: make its path absolute here, since a running relay may have another directory. */
+function withAbsoluteOut(argv: string[]): string[] {
+	if (argv[0] !== 'report') return argv;
+	const at = argv.indexOf('--out');
+	if (at >= 0 && argv[at + 1] !== undefined) return argv.map((a, i) => (i === at + 1 ? resolve(a) : a));
+	return argv[1] ? [...argv, '--out', resolve(`service-report-${argv[1]}.zip`)] : argv;
+}
 
 async function main(argv: string[]): Promise<AdminResult> {
 	if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') return { ok: true, output: ADMIN_USAGE };
 	const { dataDir } = loadConfig();
+	argv = withAbsoluteOut(argv);
 	const answer = await sendAdminCommand(dataDir, argv);
 	if (answer) return answer;
 	const store = openJournalStore(dataDir, { holder: 'admin command' });
 	try {
-		return await runAdminCommand(argv, { store, cutOff: () => {} });
+		return await runAdminCommand(argv, { store, cutOff: () => {}, reports: dataDirReportSource(dataDir, store) });
 	} finally {
 		store.close();
 	}

@@ -7,6 +7,7 @@ import { conferencingCs, conferencingDe, conferencingEn } from '$lib/conferencin
 import { whiteboardCs, whiteboardDe, whiteboardEn } from '$lib/whiteboard/whiteboard-messages';
 import { filesCs, filesDe, filesEn } from '$lib/files/files-messages';
 import { storageCs, storageDe, storageEn } from '$lib/sync/storage-messages';
+import { reportCs, reportDe, reportEn } from '$lib/report/report-messages';
 
 const coreEn = {
 	'app.name': 'Caseroom',
@@ -83,13 +84,13 @@ const coreDe: Record<keyof typeof coreEn, string> = {
 	'conferencing.cacheFull': 'Der Speicher dieses Geräts ist voll: Die Liste der Unterhaltungen kann nicht für die Offline-Nutzung aufbewahrt werden. Geben Sie Speicher frei (alte Dateien oder Apps löschen) und laden Sie dann neu.'
 };
 
-export const en = { ...coreEn, ...conferencingEn, ...callEn, ...whiteboardEn, ...filesEn, ...storageEn } as const;
+export const en = { ...coreEn, ...conferencingEn, ...callEn, ...whiteboardEn, ...filesEn, ...storageEn, ...reportEn } as const;
 
 export type MessageKey = keyof typeof en;
 
-export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs, ...callCs, ...whiteboardCs, ...filesCs, ...storageCs };
+export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs, ...callCs, ...whiteboardCs, ...filesCs, ...storageCs, ...reportCs };
 
-export const de: Record<MessageKey, string> = { ...coreDe, ...conferencingDe, ...callDe, ...whiteboardDe, ...filesDe, ...storageDe };
+export const de: Record<MessageKey, string> = { ...coreDe, ...conferencingDe, ...callDe, ...whiteboardDe, ...filesDe, ...storageDe, ...reportDe };
 
 export const catalogs = { en, cs, de } as const;
 export type Locale = keyof typeof catalogs;

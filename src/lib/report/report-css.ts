@@ -19,6 +19,7 @@ export const REPORT_CSS = `
 .service-report .meta time{color:var(--muted);margin-left:.4rem}
 .service-report .text{margin:.15rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .service-report .event{margin:.15rem 0 0;font-style:italic;color:#34495e}
+.service-report .event:has(+ figure){break-after:avoid}
 .service-report figure{margin:.4rem 0;break-inside:avoid}
 .service-report figure img{display:block;max-width:100%;max-height:22rem;border:1px solid var(--line);border-radius:4px}
 .service-report .board svg{display:block;width:100%;height:auto;max-height:30rem;border:1px solid var(--line);border-radius:4px}
