@@ -29,8 +29,8 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MESSAGES = ['Wire breaks after about 20 minutes of roughing.', 'Please send a photo of the upper wire guide.', 'Tension is 8 N, flushing <normal> & steady.'];
 
 /** Signed in, in a browser without a save dialog: the bundle then goes through the service worker's streamed download. */
-async function person(browser: Browser, username: string): Promise<Page> {
-	const context = await browser.newContext({ viewport: viewports.tablet, locale: 'en-GB', acceptDownloads: true, timezoneId: 'Europe/Prague' });
+async function person(browser: Browser, username: string, viewport: keyof typeof viewports = 'tablet'): Promise<Page> {
+	const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB', acceptDownloads: true, timezoneId: 'Europe/Prague' });
 	await context.addInitScript(() => {
 		delete (Window.prototype as unknown as Record<string, unknown>).showSaveFilePicker;
 		delete (window as unknown as Record<string, unknown>).showSaveFilePicker;
@@ -45,6 +45,10 @@ async function person(browser: Browser, username: string): Promise<Page> {
 
 async function openReport(page: Page, chatPath: string) {
 	await page.goto(`${running.app.url}${chatPath}`);
+	await page.getByRole('textbox', { name: 'Message' }).waitFor();
+	// On a phone the Details replace the messages once asked for.
+	const toggle = page.getByRole('button', { name: 'Details', exact: true });
+	if (await toggle.isVisible()) await toggle.click();
 	await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Service report' }).click();
 	await page.waitForURL(`**${chatPath}/report`);
 	await page.getByRole('heading', { name: 'Timeline' }).waitFor();
@@ -144,12 +148,33 @@ it('makes the report, its PDF and its bundle on the device, online and offline, 
 	}
 	await petr.context().setOffline(false);
 
+	// Where the browser has a save dialog, the ZIP is written straight into the file chosen (here the dialog's
+	// answer is a file in the origin's private file system, written through the same FileSystemWritableFileStream).
+	await petr.evaluate(() => {
+		(window as unknown as { showSaveFilePicker: () => Promise<FileSystemFileHandle> }).showSaveFilePicker = async () =>
+			(await navigator.storage.getDirectory()).getFileHandle('chosen.zip', { create: true });
+	});
+	await petr.getByRole('button', { name: 'Download bundle' }).click();
+	await petr.getByRole('status').getByText(/^Saved SC-1042 Service report .*\.zip: \d+ files/).waitFor();
+	const picked = await petr.evaluate(async () => {
+		const file = await (await (await navigator.storage.getDirectory()).getFileHandle('chosen.zip')).getFile();
+		const bytes = new Uint8Array(await file.arrayBuffer());
+		let binary = '';
+		for (const byte of bytes) binary += String.fromCharCode(byte);
+		return btoa(binary);
+	});
+	writeFileSync(join(temp, 'picked.zip'), Buffer.from(picked, 'base64'));
+	execFileSync('unzip', ['-q', join(temp, 'picked.zip'), '-d', join(temp, 'picked')]);
+	expect(sha256sumCheck(join(temp, 'picked')).status).toBe(0);
+	expect(record(readJson(join(temp, 'picked')))).toEqual(record(petrJson));
+
 	// Anna never opened the files: her report lists them as not on her device, with their SHA-256.
-	const anna = await person(running.browser, 'anna');
+	const anna = await person(running.browser, 'anna', 'phone');
 	await openReport(anna, chatPath);
 	await anna.getByRole('note').getByText('2 of 2 files are not on this device').waitFor();
 	await anna.locator('.service-report').getByText(MESSAGES[0]!, { exact: true }).waitFor();
 	await anna.locator('.service-report').getByRole('img', { name: 'Whiteboard 1' }).waitFor();
+	await anna.screenshot({ path: join(SCREENSHOTS, 'report-phone.png') });
 	const annas = await downloadBundle(anna, 'anna');
 	expect(sha256sumCheck(annas).status).toBe(0);
 	const annaJson = readJson(annas);
