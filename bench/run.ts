@@ -12,6 +12,7 @@ import { capacity } from './capacity.ts';
 import { coldStart } from './cold-start.ts';
 import { openConversation } from './open-conversation.ts';
 import { p2p } from './p2p.ts';
+import { report } from './report.ts';
 import { syncLatency } from './sync-latency.ts';
 import { whiteboard } from './whiteboard.ts';
 
@@ -22,7 +23,8 @@ const GROUPS: Record<string, BenchGroup> = {
 	'app-start': appStart,
 	whiteboard,
 	capacity,
-	p2p
+	p2p,
+	report
 };
 
 const quick = process.env.BENCH_QUICK === '1';

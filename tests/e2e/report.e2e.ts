@@ -31,10 +31,8 @@ const MESSAGES = ['Wire breaks after about 20 minutes of roughing.', 'Please sen
 /** Signed in, in a browser without a save dialog: the bundle then goes through the service worker's streamed download. */
 async function person(browser: Browser, username: string, viewport: keyof typeof viewports = 'tablet'): Promise<Page> {
 	const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB', acceptDownloads: true, timezoneId: 'Europe/Prague' });
-	await context.addInitScript(() => {
-		delete (Window.prototype as unknown as Record<string, unknown>).showSaveFilePicker;
-		delete (window as unknown as Record<string, unknown>).showSaveFilePicker;
-	});
+	// Window's methods are the window object's own properties (WebIDL [Global]).
+	await context.addInitScript(() => delete (window as unknown as Record<string, unknown>).showSaveFilePicker);
 	const page = await context.newPage();
 	pages.push(page);
 	await signIn(page, running.app.url, username);
