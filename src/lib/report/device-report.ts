@@ -33,14 +33,15 @@ export async function filesHere(store: BlobStore, sha256s: readonly string[]): P
 	return new Set(sha256s.filter((_, i) => here[i]));
 }
 
-/** Object URLs of the photos on this device (the caller revokes them). */
+/** Object URLs of the photos on this device (the caller revokes them), read from IndexedDB side by side. */
 export async function photoUrls(store: BlobStore, photos: readonly { sha256: string; type: string }[]): Promise<Map<string, string>> {
-	const urls = new Map<string, string>();
-	for (const photo of photos) {
-		const manifest = await store.manifest(photo.sha256);
-		if (manifest) urls.set(photo.sha256, URL.createObjectURL(await storedBlob(store, manifest, photo.type)));
-	}
-	return urls;
+	const urls = await Promise.all(
+		photos.map(async (photo) => {
+			const manifest = await store.manifest(photo.sha256);
+			return manifest ? ([photo.sha256, URL.createObjectURL(await storedBlob(store, manifest, photo.type))] as const) : null;
+		})
+	);
+	return new Map(urls.filter((u) => u !== null));
 }
 
 /** An SVG drawn into a canvas and saved as PNG, at the SVG's pixel size. */

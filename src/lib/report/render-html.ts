@@ -118,7 +118,7 @@ function entryBody(c: Ctx, e: TimelineEntry): string {
 			const file = r.files.find((x) => x.sha256 === e.sha256);
 			const name = file?.name ?? e.sha256;
 			const src = e.photo ? c.assets.photoSrc(e.sha256) : null;
-			const picture = src ? `<figure><img src="${esc(src)}" alt="${esc(name)}"></figure>` : '';
+			const picture = src ? `<figure><img src="${esc(src)}" alt="${esc(name)}" decoding="async"></figure>` : '';
 			const gone = c.missing.has(e.sha256) ? ` <span class="missing">(${esc(t('doc.notHere'))})</span>` : '';
 			return `<p class="event">${esc(t('doc.fileShared', { name }))}${gone}</p>${picture}`;
 		}
