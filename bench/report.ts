@@ -91,6 +91,12 @@ async function share(page: Page, files: { name: string; mimeType: string; buffer
 	await dialog.waitFor({ state: 'detached', timeout: 600_000 });
 }
 
+/** The report's words and boards: every message, 3 boards drawn. */
+const reportText = () => {
+	const report = document.querySelector('.service-report');
+	return !!report?.textContent?.includes('Message 500:') && report.querySelectorAll('.board svg').length === 3;
+};
+
 /** Whole report: the last message, 20 decoded photos and 3 boards in the report. */
 const reportComplete = () => {
 	const report = document.querySelector('.service-report');
@@ -101,6 +107,7 @@ const reportComplete = () => {
 
 async function timeReport(page: Page, origin: string, id: string, runs: number, log: (m: string) => void): Promise<Figure[]> {
 	const reportMs: number[] = [];
+	const textMs: number[] = [];
 	const messagesMs: number[] = [];
 	// Run 0 is not timed (the first visit compiles the report's code).
 	for (let run = 0; run <= runs; run++) {
@@ -114,6 +121,8 @@ async function timeReport(page: Page, origin: string, id: string, runs: number, 
 		await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Service report' }).waitFor();
 		start = performance.now();
 		await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Service report' }).click();
+		await page.waitForFunction(reportText, undefined, { timeout: 60_000, polling: 'raf' });
+		const text = performance.now() - start;
 		await page.waitForFunction(reportComplete, undefined, { timeout: 60_000, polling: 'raf' }).catch(async (err) => {
 			const seen = await page.evaluate(() => ({ imgs: document.querySelectorAll('.service-report img').length, boards: document.querySelectorAll('.service-report .board svg').length, text: document.querySelector('.service-report')?.textContent?.length }));
 			throw new Error(`${err}: ${JSON.stringify(seen)}`);
@@ -121,12 +130,14 @@ async function timeReport(page: Page, origin: string, id: string, runs: number, 
 		const whole = performance.now() - start;
 		if (run === 0) continue;
 		reportMs.push(whole);
+		textMs.push(text);
 		messagesMs.push(messages);
-		log(`run ${run}: report ${whole.toFixed(0)} ms, the conversation's messages ${messages.toFixed(0)} ms`);
+		log(`run ${run}: report ${text.toFixed(0)} ms, with every photo decoded ${whole.toFixed(0)} ms; the conversation's messages ${messages.toFixed(0)} ms`);
 	}
 	return [
 		figure(`service report: open, 500 messages, 20 photos, 3 whiteboards (median of ${runs})`, percentile(reportMs, 50), 'ms', percentile(messagesMs, 50), atMost(1000), 'from pressing Service report to every message, photo and board on screen; baseline: opening the same conversation’s messages from the list'),
-		figure(`service report: open, worst of ${runs}`, Math.max(...reportMs), 'ms', Math.max(...messagesMs), noGoal)
+		figure(`service report: open, worst of ${runs}`, Math.max(...reportMs), 'ms', Math.max(...messagesMs), noGoal),
+		figure(`service report: every message and board on screen, photos still coming (median of ${runs})`, percentile(textMs, 50), 'ms', percentile(messagesMs, 50), noGoal)
 	];
 }
 

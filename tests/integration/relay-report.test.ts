@@ -42,7 +42,7 @@ it('makes the bundle from what the relay holds, with a file it never received li
 	expect((await api(relay.url, `${files}/manifest`, { token, body: log!.manifest })).status).toBeLessThan(300);
 	for (let i = 0; i < log!.manifest.chunks.length; i++) {
 		const chunk = log!.bytes.subarray(i * log!.manifest.chunkSize, (i + 1) * log!.manifest.chunkSize);
-		expect((await fetch(`${relay.url}${files}/chunks/${i}`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: chunk })).status).toBeLessThan(300);
+		expect((await fetch(`${relay.url}${files}/chunks/${i}`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: chunk as Uint8Array<ArrayBuffer> })).status).toBeLessThan(300);
 	}
 	await relay.stop();
 
