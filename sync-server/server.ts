@@ -8,7 +8,10 @@ import type { Duplex } from 'node:stream';
 import type { UserId } from '../src/lib/model/ids.ts';
 import { runAdminCommand } from './admin/commands.ts';
 import { listenForAdmin } from './admin/socket.ts';
-import { dataDirReportSource } from './report/report-source.ts';
+import { relayReportSource } from './report/report-source.ts';
+import { openRelayDocumentStore } from './storage/chunk-document-store.ts';
+import { createFsBlobStore } from './files/blob-store.ts';
+import { join } from 'node:path';
 import { createApiHandler, type AccessHooks } from './http/api.ts';
 import type { Config } from './config.ts';
 import { loadDemoDirectoryIfEmpty } from './directory/demo.ts';
@@ -64,8 +67,11 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			? https.createServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) })
 			: http.createServer();
 		cleanup.push(() => closeHttp(server));
+		// One store of documents, read by the admin command's reports too; the sync relay closes it.
+		const documents = await openRelayDocumentStore(config.dataDir);
 		const sync = await createSyncRelay({
 			dataDir: config.dataDir,
+			store: documents,
 			access: { authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId) },
 			maxMessageBytes: config.syncMaxMessageBytes,
 			idleUnloadMs: config.syncIdleUnloadMs,
@@ -147,7 +153,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		});
 		server.on('error', (err) => log(`HTTP server error: ${err.message}`));
 
-		const admin = await listenForAdmin(config.dataDir, (argv) => runAdminCommand(argv, { store, cutOff: hooks.cutOff, reports: dataDirReportSource(config.dataDir, store) }));
+		const admin = await listenForAdmin(config.dataDir, (argv) => runAdminCommand(argv, { store, cutOff: hooks.cutOff, reports: relayReportSource({ documents, directory: store, blobs: createFsBlobStore(join(config.dataDir, 'blobs')) }) }));
 		cleanup.push(() => admin.close());
 
 		const port = (server.address() as AddressInfo).port;

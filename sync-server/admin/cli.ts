@@ -4,8 +4,10 @@ import { ADMIN_USAGE, runAdminCommand } from './commands.ts';
 import { sendAdminCommand, type AdminResult } from './socket.ts';
 import { loadConfig } from '../config.ts';
 import { openJournalStore } from '../directory/store.ts';
-import { resolve } from 'node:path';
-import { dataDirReportSource } from '../report/report-source.ts';
+import { join, resolve } from 'node:path';
+import { relayReportSource } from '../report/report-source.ts';
+import { openRelayDocumentStore } from '../storage/chunk-document-store.ts';
+import { createFsBlobStore } from '../files/blob-store.ts';
 
 /** `report` writes a file: make its path absolute here, since a running relay may have another directory. */
 function withAbsoluteOut(argv: string[]): string[] {
@@ -23,7 +25,14 @@ async function main(argv: string[]): Promise<AdminResult> {
 	if (answer) return answer;
 	const store = openJournalStore(dataDir, { holder: 'admin command' });
 	try {
-		return await runAdminCommand(argv, { store, cutOff: () => {}, reports: dataDirReportSource(dataDir, store) });
+		// The documents are opened only for a report: the other commands touch the directory alone.
+		const documents = argv[0] === 'report' ? await openRelayDocumentStore(dataDir) : undefined;
+		try {
+			const reports = documents && relayReportSource({ documents, directory: store, blobs: createFsBlobStore(join(dataDir, 'blobs')) });
+			return await runAdminCommand(argv, { store, cutOff: () => {}, reports });
+		} finally {
+			await documents?.close();
+		}
 	} finally {
 		store.close();
 	}

@@ -1,16 +1,16 @@
 // What the relay's report command reads, and nothing more: a document's bytes by id, the directory's records of
 // the conversation and its people and case, and a file's chunks from the relay's blob store. Behind this interface,
 // so the report follows the relay's storage wherever it goes (a new sync engine's log, PostgreSQL, S3).
-import path from 'node:path';
+import type { DocumentId } from '@automerge/automerge-repo/slim';
 import type { ChunkManifest } from '../../src/lib/model/file-manifest.ts';
 import type { DirectoryView, RegisteredConversation } from '../../src/lib/model/directory.ts';
-import { DurableFsStorageAdapter } from '../storage/fs-chunks.ts';
-import { createFsBlobStore, type BlobStore } from '../files/blob-store.ts';
+import type { DocumentStore } from '../storage/document-store.ts';
+import type { BlobStore } from '../files/blob-store.ts';
 import type { DirectoryStore } from '../directory/store.ts';
 import { conversationView, personView } from '../http/api-views.ts';
 
 export interface ReportSource {
-	/** The document's saved Automerge chunks (snapshots and incremental changes), or none when the relay has none. */
+	/** The document's durable Automerge chunks in `loadIncremental` order (DocumentStore.load), none when the relay has none. */
 	documentChunks(documentId: string): Promise<Uint8Array[]>;
 	/** The conversation as the directory registered it (its members are the ACL). */
 	conversation(conversationId: string): RegisteredConversation | undefined;
@@ -21,15 +21,11 @@ export interface ReportSource {
 	chunk(sha256: string, index: number): Promise<Uint8Array | undefined>;
 }
 
-/** Today's storage: automerge-repo chunks under DATA_DIR/automerge, files under DATA_DIR/blobs, the journal store. */
-export function dataDirReportSource(dataDir: string, store: DirectoryStore, blobs: BlobStore = createFsBlobStore(path.join(dataDir, 'blobs'))): ReportSource {
-	const storage = new DurableFsStorageAdapter(path.join(dataDir, 'automerge'));
+/** The relay's own stores: documents through the sync engine's DocumentStore, the directory, the blob store. */
+export function relayReportSource(stores: { documents: DocumentStore; directory: DirectoryStore; blobs: BlobStore }): ReportSource {
+	const { documents, directory: store, blobs } = stores;
 	return {
-		async documentChunks(documentId) {
-			// Only the document's own chunks: sync states share the prefix.
-			const chunks = await storage.loadRange([documentId]);
-			return chunks.filter((c) => c.key[1] === 'snapshot' || c.key[1] === 'incremental').map((c) => c.data!);
-		},
+		documentChunks: async (documentId) => (await documents.load(documentId as DocumentId)) ?? [],
 		conversation(conversationId) {
 			const record = store.conversation(conversationId);
 			return record && conversationView(store, record);

@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DocumentId } from '@automerge/automerge-repo/slim';
 import type { DocumentStore } from './document-store.ts';
+import path from 'node:path';
 import { DurableFsStorageAdapter } from './fs-chunks.ts';
 
 export async function openChunkDocumentStore(dir: string): Promise<DocumentStore> {
@@ -33,3 +34,6 @@ export async function openChunkDocumentStore(dir: string): Promise<DocumentStore
 		}
 	};
 }
+
+/** The relay's document store in DATA_DIR: the one place that says which store and where, for the sync engine and the admin command. */
+export const openRelayDocumentStore = (dataDir: string): Promise<DocumentStore> => openChunkDocumentStore(path.join(dataDir, 'automerge'));

@@ -3,14 +3,13 @@
 // a document they have not asked about, and acknowledges a change only once it is on disk.
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
-import path from 'node:path';
 import type stream from 'node:stream';
 import type { PeerId } from '@automerge/automerge-repo/slim';
 import { WebSocketServer } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { refuseUpgrade } from '../http/http-util.ts';
 import type { BucketSpec } from '../http/rate-limit.ts';
-import { openChunkDocumentStore } from '../storage/chunk-document-store.ts';
+import { openRelayDocumentStore } from '../storage/chunk-document-store.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
 import { SyncEngine } from './engine.ts';
 import { SyncSockets } from './sockets.ts';
@@ -55,7 +54,7 @@ export interface SyncRelayOptions {
 
 export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRelay> {
 	const { access, log = () => {} } = options;
-	const store = options.store ?? (await openChunkDocumentStore(path.join(options.dataDir, 'automerge')));
+	const store = options.store ?? (await openRelayDocumentStore(options.dataDir));
 	const sockets: SyncSockets = new SyncSockets({
 		onMessage(connection, data, isBinary) {
 			if (!isBinary || !(data instanceof Uint8Array)) return sockets.drop(connection);
