@@ -102,7 +102,8 @@ it('makes the report, its PDF and its bundle on the device, online and offline, 
 	const report = petr.locator('.service-report');
 	await report.getByRole('heading', { name: 'SC-1042 CUT P 550 – wire breakage during roughing' }).waitFor();
 	for (const text of MESSAGES) await report.getByText(text, { exact: true }).waitFor();
-	await report.getByRole('img', { name: 'wire-guide.png' }).waitFor();
+	const photo = report.getByRole('img', { name: 'wire-guide.png' });
+	await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 480)).toBe(true);
 	await report.getByRole('img', { name: 'Whiteboard 1' }).waitFor();
 	await report.getByText('Anna Horáková Acme Precision s.r.o., customer').waitFor();
 	mkdirSync(SCREENSHOTS, { recursive: true });

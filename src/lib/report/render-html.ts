@@ -11,7 +11,7 @@ import { REPORT_CSS } from './report-css';
 export interface ReportAssets {
 	/** The board drawn as inline SVG, or null when its document is not here. */
 	whiteboardSvg(id: string): string | null;
-	/** Where a photo can be loaded from, or null when its bytes are not here. */
+	/** Where a photo can be loaded from, '' when it is here but its URL is set later, null when its bytes are not here. */
 	photoSrc(sha256: string): string | null;
 }
 
@@ -118,7 +118,8 @@ function entryBody(c: Ctx, e: TimelineEntry): string {
 			const file = r.files.find((x) => x.sha256 === e.sha256);
 			const name = file?.name ?? e.sha256;
 			const src = e.photo ? c.assets.photoSrc(e.sha256) : null;
-			const picture = src ? `<figure><img src="${esc(src)}" alt="${esc(name)}" decoding="async"></figure>` : '';
+			// An empty source: the photo is here but its URL comes later (the app sets it on the img by data-photo).
+			const picture = src === null ? '' : `<figure><img${src ? ` src="${esc(src)}"` : ''} data-photo="${e.sha256}" alt="${esc(name)}" decoding="async"></figure>`;
 			const gone = c.missing.has(e.sha256) ? ` <span class="missing">(${esc(t('doc.notHere'))})</span>` : '';
 			return `<p class="event">${esc(t('doc.fileShared', { name }))}${gone}</p>${picture}`;
 		}

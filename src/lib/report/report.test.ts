@@ -150,7 +150,7 @@ describe('the bundle', () => {
 		const png = readFileSync(join(out, 'whiteboards/Wire path 1.png'));
 		expect(png.subarray(1, 4).toString()).toBe('PNG');
 		const html = readFileSync(join(out, 'report.html'), 'utf8');
-		expect(html).toContain('<img src="files/photo-1.png" alt="photo-1.png"');
+		expect(html).toMatch(/<img src="files\/photo-1.png" data-photo="[0-9a-f]{64}" alt="photo-1.png"/);
 		expect(html).toMatch(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
 	});
 
