@@ -16,6 +16,7 @@ import { deadLink } from './dead-link.ts';
 import { openConversation } from './open-conversation.ts';
 import { p2p } from './p2p.ts';
 import { storage } from './storage.ts';
+import { report } from './report.ts';
 import { syncLatency } from './sync-latency.ts';
 import { whiteboard } from './whiteboard.ts';
 
@@ -30,7 +31,8 @@ const GROUPS: Record<string, BenchGroup> = {
 	capacity,
 	'dead-link': deadLink,
 	p2p,
-	storage
+	storage,
+	report
 };
 
 const quick = process.env.BENCH_QUICK === '1';

@@ -6,6 +6,7 @@
 // the app never waits for it: navigations get the cached SPA shell at once and the hashed assets (the Automerge wasm
 // too) come from the cache. The relay's live endpoints are never touched; the app shows their state itself.
 import { build, files, version } from '$service-worker';
+import { attachmentHeader, BUNDLE_DOWNLOAD_PATH, isBundleDownloadMessage, type BundleDownloadMessage } from '$lib/report/download-route';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `caseroom-${version}`;
@@ -14,6 +15,26 @@ const SHELL = '/index.html';
 const PRECACHE = [...build, ...files, SHELL];
 /** Live relay endpoints: an old answer from a cache would be a lie (a login, a health check, a sync socket). */
 const LIVE = /^\/(api|sync|peerjs|health)(\/|$)/;
+
+// Streamed downloads (the service report's bundle): the page posts a stream, and the download request it then makes
+// is answered with it, so a 1 GB ZIP goes to disk without ever being whole in memory. Works offline too.
+const downloads = new Map<string, BundleDownloadMessage>();
+sw.addEventListener('message', (event) => {
+	if (!isBundleDownloadMessage(event.data)) return;
+	downloads.set(event.data.id, event.data);
+	event.ports[0]?.postMessage('ready');
+});
+sw.addEventListener('fetch', (event) => {
+	const url = new URL(event.request.url);
+	if (url.origin !== sw.location.origin || !url.pathname.startsWith(BUNDLE_DOWNLOAD_PATH)) return;
+	const download = downloads.get(url.pathname.slice(BUNDLE_DOWNLOAD_PATH.length));
+	downloads.delete(url.pathname.slice(BUNDLE_DOWNLOAD_PATH.length));
+	event.respondWith(
+		download
+			? new Response(download.stream, { headers: { 'content-type': 'application/zip', 'content-disposition': attachmentHeader(download.name) } })
+			: new Response('This download has already been saved, or the page that made it was closed.', { status: 404 })
+	);
+});
 
 // Under `vite dev` nothing is built (`build` is empty) and sources change under the page: caching would serve stale
 // code. (Not import.meta.env.DEV: that follows NODE_ENV, which a test runner sets to `test` even for a real build.)
@@ -41,7 +62,7 @@ if (build.length > 0) {
 	sw.addEventListener('fetch', (event) => {
 		const { request } = event;
 		const url = new URL(request.url);
-		if (request.method !== 'GET' || url.origin !== sw.location.origin || LIVE.test(url.pathname)) return;
+		if (request.method !== 'GET' || url.origin !== sw.location.origin || LIVE.test(url.pathname) || url.pathname.startsWith(BUNDLE_DOWNLOAD_PATH)) return;
 		if (request.mode === 'navigate') event.respondWith(cacheFirst(SHELL, request));
 		// Hashed chunks of an older version are still looked up: a page started before this version took over.
 		else if (PRECACHE.includes(url.pathname) || url.pathname.startsWith('/_app/immutable/'))

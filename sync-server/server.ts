@@ -8,6 +8,9 @@ import type { Duplex } from 'node:stream';
 import type { UserId } from '../src/lib/model/ids.ts';
 import { runAdminCommand } from './admin/commands.ts';
 import { listenForAdmin } from './admin/socket.ts';
+import { relayReportSource } from './report/report-source.ts';
+import { createFsBlobStore } from './files/blob-store.ts';
+import { join } from 'node:path';
 import { createApiHandler, type AccessHooks } from './http/api.ts';
 import type { Config } from './config.ts';
 import { loadDemoDirectoryIfEmpty } from './directory/demo.ts';
@@ -149,7 +152,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		});
 		server.on('error', (err) => log(`HTTP server error: ${err.message}`));
 
-		const admin = await listenForAdmin(config.dataDir, (argv) => runAdminCommand(argv, { store, cutOff: hooks.cutOff }));
+		const admin = await listenForAdmin(config.dataDir, (argv) => runAdminCommand(argv, { store, cutOff: hooks.cutOff, reports: relayReportSource({ documents: sync.documents, directory: store, blobs: createFsBlobStore(join(config.dataDir, 'blobs')) }) }));
 		cleanup.push(() => admin.close());
 
 		const port = (server.address() as AddressInfo).port;

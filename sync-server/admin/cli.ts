@@ -4,15 +4,35 @@ import { ADMIN_USAGE, runAdminCommand } from './commands.ts';
 import { sendAdminCommand, type AdminResult } from './socket.ts';
 import { loadConfig } from '../config.ts';
 import { openJournalStore } from '../directory/store.ts';
+import { join, resolve } from 'node:path';
+import { relayReportSource } from '../report/report-source.ts';
+import { openRelayDocumentStore } from '../storage/relay-document-store.ts';
+import { createFsBlobStore } from '../files/blob-store.ts';
+
+/** `report` writes a file: make its path absolute here, since a running relay may have another directory. */
+function withAbsoluteOut(argv: string[]): string[] {
+	if (argv[0] !== 'report') return argv;
+	const at = argv.indexOf('--out');
+	if (at >= 0 && argv[at + 1] !== undefined) return argv.map((a, i) => (i === at + 1 ? resolve(a) : a));
+	return argv[1] ? [...argv, '--out', resolve(`service-report-${argv[1]}.zip`)] : argv;
+}
 
 async function main(argv: string[]): Promise<AdminResult> {
 	if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') return { ok: true, output: ADMIN_USAGE };
 	const { dataDir } = loadConfig();
+	argv = withAbsoluteOut(argv);
 	const answer = await sendAdminCommand(dataDir, argv);
 	if (answer) return answer;
 	const store = openJournalStore(dataDir, { holder: 'admin command' });
 	try {
-		return await runAdminCommand(argv, { store, cutOff: () => {} });
+		// The documents are opened only for a report: the other commands touch the directory alone.
+		const documents = argv[0] === 'report' ? await openRelayDocumentStore(dataDir) : undefined;
+		try {
+			const reports = documents && relayReportSource({ documents, directory: store, blobs: createFsBlobStore(join(dataDir, 'blobs')) });
+			return await runAdminCommand(argv, { store, cutOff: () => {}, reports });
+		} finally {
+			await documents?.close();
+		}
 	} finally {
 		store.close();
 	}

@@ -7,11 +7,16 @@ import type { StoredPerson } from '../directory/events.ts';
 import { DirectoryError } from '../directory/state.ts';
 import type { DirectoryStore } from '../directory/store.ts';
 import { generatePassword, hashPassword, MAX_PASSWORD_LENGTH } from '../auth/passwords.ts';
+import { isAbsolute } from 'node:path';
+import type { ReportSource } from '../report/report-source.ts';
+import { relayReportBundle, ReportUnavailable, writeBundle } from '../report/relay-report.ts';
 
 export interface AdminContext {
 	store: DirectoryStore;
 	/** Close the person's connections (sync, calls) at once. */
 	cutOff(userId: UserId): void;
+	/** What the report command reads (the CLI opens the documents only for it). */
+	reports?: ReportSource;
 }
 
 export const ADMIN_USAGE = `Usage: npm run admin -- <command>   (DATA_DIR selects the relay's data, default ./data)
@@ -24,6 +29,9 @@ export const ADMIN_USAGE = `Usage: npm run admin -- <command>   (DATA_DIR select
   reset-password <username> [--password p]
   add-org --id <orgId> --name "Name"
   add-case --number SC-3001 --title "Title" --org <orgId>
+  report <conversation id> [--out file.zip] [--language en|cs|de]
+                                          the conversation's service report bundle (report.html, report.json,
+                                          whiteboards as PNG, every file the relay holds, SHA256SUMS)
   help`;
 
 class UsageError extends Error {}
@@ -35,7 +43,7 @@ export async function runAdminCommand(argv: string[], ctx: AdminContext): Promis
 		const output = await run(command, options, positional, ctx);
 		return { ok: true, output };
 	} catch (err) {
-		if (err instanceof UsageError || err instanceof DirectoryError) return { ok: false, output: err.message };
+		if (err instanceof UsageError || err instanceof DirectoryError || err instanceof ReportUnavailable) return { ok: false, output: err.message };
 		throw err;
 	}
 }
@@ -91,9 +99,31 @@ async function run(command: string, options: Map<string, string>, positional: st
 			store.commit({ type: 'caseAdded', serviceCase: { id: asCaseId(number), number, title: need('title'), org } });
 			return `Added service case ${number} "${need('title')}" (${org}).`;
 		}
+		case 'report':
+			return report(ctx.reports ?? fail('The report command has no documents to read here.'), positional[0], options);
 		default:
 			return fail(`Unknown command "${command}".\n\n${ADMIN_USAGE}`);
 	}
+}
+
+const LANGUAGES = ['en', 'cs', 'de'] as const;
+
+async function report(source: ReportSource, conversationId: string | undefined, options: Map<string, string>): Promise<string> {
+	if (!conversationId) fail('report needs a conversation id: npm run admin -- report <conversation id> [--out file.zip]');
+	const language = (options.get('language') ?? 'en') as (typeof LANGUAGES)[number];
+	if (!LANGUAGES.includes(language)) fail('--language must be en, cs or de.');
+	const out = options.get('out') ?? `service-report-${conversationId}.zip`;
+	// The relay may run in another directory than the command: the CLI sends an absolute path.
+	if (!isAbsolute(out)) fail('--out must be an absolute path here.');
+	const bundle = await relayReportBundle(source, conversationId, { language });
+	await writeBundle(bundle, out).catch((err: NodeJS.ErrnoException) =>
+		fail(err.code === 'EEXIST' ? `${out} is being written by another report command.` : `Could not write ${out}: ${err.message}`)
+	);
+	const missing = bundle.report.bundle.missingFiles.length;
+	return [
+		`Wrote ${out}: ${bundle.entryCount} entries (${bundle.report.timeline.length} timeline entries, ${bundle.report.whiteboards.length} whiteboards, ${bundle.report.files.length - missing} of ${bundle.report.files.length} files).`,
+		missing > 0 ? `${missing} files are not (all) on the relay yet: listed in the report with their SHA-256, not in the bundle.` : 'Check it: unzip it and run `sha256sum -c SHA256SUMS` in its folder.'
+	].join('\n');
 }
 
 function list(store: DirectoryStore): string {

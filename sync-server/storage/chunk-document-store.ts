@@ -33,3 +33,5 @@ export async function openChunkDocumentStore(dir: string): Promise<DocumentStore
 		}
 	};
 }
+
+/** The relay's document store in DATA_DIR: the one place that says which store and where, for the sync engine and the admin command. */

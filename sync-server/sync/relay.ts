@@ -3,7 +3,6 @@
 // a document they have not asked about, and acknowledges a change only once it is on disk.
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
-import path from 'node:path';
 import type stream from 'node:stream';
 import type { PeerId } from '@automerge/automerge-repo/slim';
 import { WebSocketServer } from 'ws';
@@ -11,7 +10,7 @@ import type { UserId } from '../../src/lib/model/ids.ts';
 import { refuseUpgrade } from '../http/http-util.ts';
 import type { BucketSpec } from '../http/rate-limit.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
-import { openLogStore } from '../storage/log-store.ts';
+import { openRelayDocumentStore } from '../storage/relay-document-store.ts';
 import { SyncEngine } from './engine.ts';
 import { SyncSockets } from './sockets.ts';
 import { parseClientFrame } from './wire.ts';
@@ -61,7 +60,7 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 	let running: SyncEngine | undefined;
 	const store =
 		options.store ??
-		(await openLogStore({ directory: path.join(options.dataDir, 'automerge'), snapshotOf: (id) => running?.snapshotOf(id), log }));
+		(await openRelayDocumentStore(options.dataDir, { snapshotOf: (id) => running?.snapshotOf(id), log }));
 	const sockets: SyncSockets = new SyncSockets({
 		onMessage(connection, data, isBinary) {
 			if (!isBinary || !(data instanceof Uint8Array)) return sockets.drop(connection);

@@ -2,17 +2,11 @@
 // incremental digest, and a 1 GB file must never sit in memory just to be hashed. Both run in browsers, workers
 // and Node 20.
 import { createSHA256, type IHasher } from 'hash-wasm';
-import { toHex } from '$lib/hex';
+import { sha256Hex, toHex } from '$lib/hex';
 import type { Sha256Hex } from '$lib/model/file-manifest';
 
 export { isSha256Hex, type Sha256Hex } from '$lib/model/file-manifest';
-export { toHex };
-
-export async function sha256Hex(bytes: Uint8Array): Promise<Sha256Hex> {
-	// digest() wants ArrayBuffer-backed bytes; a view on a SharedArrayBuffer is copied first.
-	const source = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
-	return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', source)));
-}
+export { sha256Hex, toHex };
 
 /** An incremental SHA-256: feed bytes in order, read the hex digest once at the end. */
 export interface StreamingSha256 {

@@ -8,6 +8,7 @@ import { whiteboardCs, whiteboardDe, whiteboardEn } from '$lib/whiteboard/whiteb
 import { filesCs, filesDe, filesEn } from '$lib/files/files-messages';
 import { storageCs, storageDe, storageEn } from '$lib/sync/storage-messages';
 import { notificationsCs, notificationsDe, notificationsEn } from '$lib/notifications/notifications-messages';
+import { reportCs, reportDe, reportEn } from '$lib/report/report-messages';
 
 const coreEn = {
 	'app.name': 'Caseroom',
@@ -84,13 +85,13 @@ const coreDe: Record<keyof typeof coreEn, string> = {
 	'conferencing.cacheFull': 'Der Speicher dieses Geräts ist voll: Die Liste der Unterhaltungen kann nicht für die Offline-Nutzung aufbewahrt werden. Geben Sie Speicher frei (alte Dateien oder Apps löschen) und laden Sie dann neu.'
 };
 
-export const en = { ...coreEn, ...conferencingEn, ...callEn, ...whiteboardEn, ...filesEn, ...storageEn, ...notificationsEn } as const;
+export const en = { ...coreEn, ...conferencingEn, ...callEn, ...whiteboardEn, ...filesEn, ...storageEn, ...notificationsEn, ...reportEn } as const;
 
 export type MessageKey = keyof typeof en;
 
-export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs, ...callCs, ...whiteboardCs, ...filesCs, ...storageCs, ...notificationsCs };
+export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs, ...callCs, ...whiteboardCs, ...filesCs, ...storageCs, ...notificationsCs, ...reportCs };
 
-export const de: Record<MessageKey, string> = { ...coreDe, ...conferencingDe, ...callDe, ...whiteboardDe, ...filesDe, ...storageDe, ...notificationsDe };
+export const de: Record<MessageKey, string> = { ...coreDe, ...conferencingDe, ...callDe, ...whiteboardDe, ...filesDe, ...storageDe, ...notificationsDe, ...reportDe };
 
 export const catalogs = { en, cs, de } as const;
 export type Locale = keyof typeof catalogs;

@@ -1,11 +1,11 @@
 // Draws board elements on a 2D canvas: the Konva view's static layer and the Details thumbnails use the same code.
 // Freehand outlines come from perfect-freehand (pressure-sensitive, smoothed) and are cached as Path2D per stroke,
 // since a stroke's points never change after it is drawn (moves and resizes are transforms).
-import { getStroke } from 'perfect-freehand';
 import { decodePoints, type StrokePoint } from './points';
 import { boardBox } from './geometry';
 import type { BoardElement, FreehandElement, ImageElement } from './schema';
 import { fitTo, unionBox } from './viewport';
+import { arrowHeadEnds, freehandOutlinePoints, HIGHLIGHTER_ALPHA } from './outline';
 
 const outlines = new Map<string, Path2D>();
 /** Decoded images by element id; decoding is asynchronous, so a board redraws when one is ready. */
@@ -49,11 +49,7 @@ function bitmapOf(e: ImageElement): ImageBitmap | null {
 }
 
 export function freehandOutline(points: readonly StrokePoint[], kind: FreehandElement['kind'], width: number): Path2D {
-	const highlighter = kind === 'highlighter';
-	const outline = getStroke(
-		points.map((p) => [p.x, p.y, p.pressure]),
-		{ size: width, thinning: highlighter ? 0 : 0.6, smoothing: 0.5, streamline: 0.4, simulatePressure: false, last: true }
-	);
+	const outline = freehandOutlinePoints(points, kind, width);
 	const path = new Path2D();
 	if (outline.length === 0) return path;
 	path.moveTo(outline[0]![0]!, outline[0]![1]!);
@@ -81,7 +77,7 @@ export function drawElement(ctx: CanvasRenderingContext2D, e: BoardElement): voi
 	switch (e.kind) {
 		case 'pen':
 		case 'highlighter':
-			if (e.kind === 'highlighter') ctx.globalAlpha = 0.35;
+			if (e.kind === 'highlighter') ctx.globalAlpha = HIGHLIGHTER_ALPHA;
 			ctx.fill(cachedOutline(e));
 			break;
 		case 'line':
@@ -120,10 +116,8 @@ export function drawElement(ctx: CanvasRenderingContext2D, e: BoardElement): voi
 }
 
 function arrowHead(ctx: CanvasRenderingContext2D, dx: number, dy: number, width: number) {
-	const angle = Math.atan2(dy, dx);
-	const size = Math.max(12, width * 4);
-	for (const side of [-1, 1]) {
+	for (const [x, y] of arrowHeadEnds(dx, dy, width)) {
 		ctx.moveTo(dx, dy);
-		ctx.lineTo(dx - size * Math.cos(angle + (side * Math.PI) / 7), dy - size * Math.sin(angle + (side * Math.PI) / 7));
+		ctx.lineTo(x, y);
 	}
 }
