@@ -23,6 +23,7 @@ import { createStaticHandler } from './http/static-files.ts';
 import { createSyncRelay } from './sync/relay.ts';
 import { createTokens, loadTokenKey } from './auth/tokens.ts';
 import { personalDocumentIds } from './directory/personal-documents.ts';
+import type { PersonalNotice } from '../src/lib/model/personal-schema.ts';
 
 export interface RelayServer {
 	/** e.g. http://127.0.0.1:3030 (localhost when listening on every interface). */
@@ -54,7 +55,8 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 	};
 	try {
 		const key = loadTokenKey(config.dataDir);
-		const store = openJournalStore(config.dataDir, { warn: log, personalDocumentId: personalDocumentIds(key) });
+		const personalDocumentId = personalDocumentIds(key);
+		const store = openJournalStore(config.dataDir, { warn: log, personalDocumentId });
 		cleanup.push(() => store.close());
 		if (await loadDemoDirectoryIfEmpty(store)) log('Loaded the demo directory (password "demo" for every account).');
 
@@ -80,11 +82,21 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		cleanup.push(() => sync.close());
 		const peer = createPeerSignalling({ server, authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId), trustProxy: config.trustProxy, socketLimits: { messages: config.limits.peerMessages, bytes: config.limits.peerBytes }, log });
 		cleanup.push(() => peer.close());
+		// Tell, don't poll: everyone of a conversation whose membership changed hears it at once on their own document.
+		const tellPeople = (conversationId: string | undefined, also: readonly UserId[] = []) => {
+			const people = new Set([...(conversationId ? (store.conversation(conversationId)?.members ?? []) : []), ...also]);
+			const notice: PersonalNotice = { type: 'conversations-changed' };
+			sync.tell([...people].map((userId) => ({ userId, documentId: personalDocumentId(userId) })), notice);
+		};
 		const hooks: AccessHooks = {
-			accessChanged: (ids) => sync.accessChanged(ids),
+			accessChanged(ids) {
+				sync.accessChanged(ids);
+				tellPeople(ids[0] === undefined ? undefined : store.conversationOf(ids[0])?.id);
+			},
 			accessRevoked(userIds, conversationId, documentIds) {
 				sync.accessRevoked(userIds, documentIds);
 				peer.revoke(userIds, conversationId);
+				tellPeople(conversationId, userIds);
 			},
 			cutOff(userId) {
 				sync.disconnectUser(userId);

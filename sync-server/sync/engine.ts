@@ -2,7 +2,8 @@
 // to the signed-in user, serves a document only to who may read it (checked on every message in and out), tells
 // nobody about a document they did not ask about on this connection, forwards live (ephemeral) messages to the
 // other peers of a document, and lets a document leave memory once nobody connected has it open.
-import type { DocumentId, PeerId } from '@automerge/automerge-repo/slim';
+import type { DocumentId, PeerId, SessionId } from '@automerge/automerge-repo/slim';
+import { Encoder } from 'cbor-x';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { peerIdBelongsTo } from '../peer/ids.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
@@ -41,6 +42,11 @@ export interface EngineOptions {
 	log(message: string): void;
 }
 
+/** The relay's own live messages: one session per process, numbered, as automerge-repo's receivers expect. */
+const RELAY_SESSION = `relay-${process.pid}-${Date.now().toString(36)}` as SessionId;
+
+const liveEncoder = new Encoder({ tagUint8Array: false, useRecords: false });
+
 /** Refused document ids remembered per connection, for access granted later (a draft registered while online). */
 const MAX_REFUSED = 1000;
 
@@ -49,6 +55,7 @@ export class SyncEngine {
 	readonly #peers = new Map<Connection, EnginePeer>();
 	readonly #documents = new Map<DocumentId, DocumentSync<EnginePeer>>();
 	readonly #sweep: ReturnType<typeof setInterval>;
+	#liveCount = 0;
 
 	constructor(options: EngineOptions) {
 		this.#options = options;
@@ -110,6 +117,24 @@ export class SyncEngine {
 				if (!userIds.includes(peer.userId)) continue;
 				document.removePeer(peer);
 				peer.documents.delete(document);
+			}
+		}
+	}
+
+	/**
+	 * Sends a live message of the relay's own on each person's document to that person's connections that have it open
+	 * (a person's own document: nobody else may read it). A connection that has not opened it hears nothing: it asks
+	 * the API anyway when it connects.
+	 */
+	tell(notices: readonly { userId: UserId; documentId: string }[], message: unknown): void {
+		const data = new Uint8Array(liveEncoder.encode(message));
+		for (const { userId, documentId } of notices) {
+			const document = this.#documents.get(documentId as DocumentId);
+			if (!document || !this.#mayRead(userId, documentId)) continue;
+			for (const peer of document.peers()) {
+				if (peer.userId !== userId) continue;
+				const base = { type: 'ephemeral' as const, senderId: this.#options.relayPeerId, targetId: peer.peerId, documentId: documentId as DocumentId };
+				this.#options.send(peer.connection, { ...base, data, count: ++this.#liveCount, sessionId: RELAY_SESSION });
 			}
 		}
 	}

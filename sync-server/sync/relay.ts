@@ -29,6 +29,8 @@ export interface SyncRelay {
 	accessChanged(documentIds: string[]): void;
 	/** These users were removed from the conversation these documents belong to: nothing of them reaches them now. */
 	accessRevoked(userIds: UserId[], documentIds: string[]): void;
+	/** Tells these people's open devices, on their own documents, something the relay says itself (engine.tell). */
+	tell(notices: readonly { userId: UserId; documentId: string }[], message: unknown): void;
 	/** Closes every socket of this user at once. */
 	disconnectUser(userId: UserId): void;
 	connectionCount(): number;
@@ -107,6 +109,7 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 		},
 		accessChanged: (documentIds) => engine.accessChanged(documentIds),
 		accessRevoked: (userIds, documentIds) => engine.accessRevoked(userIds, documentIds),
+		tell: (notices, message) => engine.tell(notices, message),
 		disconnectUser: (userId) => sockets.dropUser(userId),
 		connectionCount: () => sockets.count(),
 		stats: () => engine.stats(),

@@ -17,9 +17,6 @@ import { ReadMarks } from './read-marks.svelte';
 import { RelayApiError, type Attachment, type RelayApi, type Registration } from './relay-api';
 import { watchUndelivered } from './watch-undelivered';
 
-/** How often the list asks the relay for conversations others started with this person. */
-const REFRESH_MS = 10_000;
-
 export interface NewConversationInput {
 	kind: ConversationKind;
 	serviceCase: ServiceCase | null;
@@ -56,6 +53,7 @@ export class ConversationStore {
 	readonly #handles = new Map<string, DocHandle<ConversationDoc>>();
 	#entryCache = new WeakMap<ConversationDoc, { readCount: number; entry: ConversationEntry }>();
 	#refreshing: Promise<void> | null = null;
+	#refreshAgain = false;
 	#askedMe = false;
 
 	/** `onMe`: the relay's newer account of this person (a session saved before `personalDocumentId` existed). */
@@ -75,7 +73,11 @@ export class ConversationStore {
 		this.gone = loadGone(me.id);
 	}
 
-	/** Opens every known conversation from storage and keeps the list fresh while online; returns the stop function. */
+	/**
+	 * Opens every known conversation from storage and keeps the list fresh while online: asks the relay on every
+	 * (re)connection and when the relay says, on this person's own document, that their conversations changed — no
+	 * polling. Returns the stop function.
+	 */
 	start(): () => void {
 		for (const id of this.#knownIds()) void this.open(id);
 		let wasOnline = false;
@@ -84,12 +86,12 @@ export class ConversationStore {
 			if (online && !wasOnline) void this.refresh();
 			wasOnline = online;
 		});
-		const timer = setInterval(() => wasOnline && void this.refresh(), REFRESH_MS);
+		const stopNotices = this.personal.onNotice(() => void this.refresh());
 		const onFocus = () => wasOnline && void this.refresh();
 		window.addEventListener('focus', onFocus);
 		return () => {
 			stopConnection();
-			clearInterval(timer);
+			stopNotices();
 			window.removeEventListener('focus', onFocus);
 		};
 	}
@@ -128,7 +130,17 @@ export class ConversationStore {
 
 	/** Registers what was created offline, then reloads the directory and the list of conversations. */
 	refresh(): Promise<void> {
-		this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = null));
+		// Asked while a refresh runs (a notice about a change that answer may predate): one more after it.
+		if (this.#refreshing) {
+			this.#refreshAgain = true;
+			return this.#refreshing;
+		}
+		this.#refreshing = (async () => {
+			do {
+				this.#refreshAgain = false;
+				await this.#refresh();
+			} while (this.#refreshAgain);
+		})().finally(() => (this.#refreshing = null));
 		return this.#refreshing;
 	}
 

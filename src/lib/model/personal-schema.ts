@@ -14,3 +14,13 @@ export interface PersonalDoc {
 	type: 'personal';
 	[key: MutedKey]: boolean;
 }
+
+/**
+ * What the relay tells a person's open devices as a live (ephemeral) message on their own document: their
+ * conversations changed (one was started with them, they were added or removed), so the app asks the API again
+ * instead of asking every few seconds. Nothing else travels this way; a device offline learns it when it reconnects.
+ */
+export type PersonalNotice = { type: 'conversations-changed' };
+
+export const isPersonalNotice = (value: unknown): value is PersonalNotice =>
+	typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'conversations-changed';
