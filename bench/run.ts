@@ -15,6 +15,7 @@ import { coldStart } from './cold-start.ts';
 import { deadLink } from './dead-link.ts';
 import { openConversation } from './open-conversation.ts';
 import { p2p } from './p2p.ts';
+import { relayAlone } from './relay-alone.ts';
 import { storage } from './storage.ts';
 import { report } from './report.ts';
 import { syncLatency } from './sync-latency.ts';
@@ -22,6 +23,7 @@ import { whiteboard } from './whiteboard.ts';
 
 const GROUPS: Record<string, BenchGroup> = {
 	sync: syncLatency,
+	relay: relayAlone,
 	'cold-start': coldStart,
 	open: openConversation,
 	'app-start': appStart,
