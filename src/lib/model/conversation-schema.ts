@@ -3,10 +3,12 @@
 //   1: the first version.
 //   2: a text message may carry `replyTo`, `mentions`, `editedAt` and `deletedAt` (all optional, so every version-1
 //      document is a valid version-2 document as it is).
+//   3: a file may carry `thumbnail`, `pixels` and `durationMs` (all optional, so every version-2 document is a valid
+//      version-3 document as it is, and an older reader ignores them).
 import type { CaseId, MessageId, UserId } from './ids';
 import type { ConversationKind } from './policy';
 
-export const CONVERSATION_SCHEMA = 2;
+export const CONVERSATION_SCHEMA = 3;
 
 export interface CaseRef {
 	id: CaseId;
@@ -41,6 +43,27 @@ export interface FileMeta {
 	type: string;
 	uploadedBy: UserId;
 	uploadedAt: number;
+	/** A picture's thumbnail, made on the sharer's device, so members see it before the bytes arrive (version 3). */
+	thumbnail?: Thumbnail;
+	/** A picture's size in pixels as it is shown, EXIF orientation applied (version 3). */
+	pixels?: { width: number; height: number };
+	/** How long a recording (a voice note) plays, in milliseconds: MediaRecorder's WebM has no duration (version 3). */
+	durationMs?: number;
+}
+
+export type ThumbnailType = 'image/webp' | 'image/jpeg';
+
+/**
+ * A small picture that travels inside the conversation document (at most MAX_THUMBNAIL_BYTES, see file-media.ts):
+ * the one exception to "bytes never go into Automerge", small enough that 500 photos stay a few megabytes.
+ */
+export interface Thumbnail {
+	type: ThumbnailType;
+	/** Pixels of the thumbnail itself. */
+	width: number;
+	height: number;
+	/** The encoded picture; Automerge stores a Uint8Array as one bytes value. */
+	bytes: Uint8Array;
 }
 
 interface MessageBase {

@@ -34,7 +34,7 @@ function caseChat() {
 describe('conversation document', () => {
 	it('starts with its creator and members, the case, and a created message', () => {
 		const doc = caseChat();
-		expect(doc.schema).toBe(2);
+		expect(doc.schema).toBe(3);
 		expect(doc.title).toBe('SC-1042 CUT P 550 – wire breakage during roughing');
 		expect(isMember(doc, petr.id) && isMember(doc, anna.id)).toBe(true);
 		expect(isMember(doc, tomas.id)).toBe(false);

@@ -11,6 +11,7 @@ import {
 	type TextMessage,
 	type WhiteboardRef
 } from './conversation-schema';
+import { checkFileMedia, mediaFields } from './file-media';
 
 export interface Actor {
 	id: UserId;
@@ -138,7 +139,9 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export function attachFile(doc: ConversationDoc, meta: FileMeta, messageId: MessageId) {
 	if (!SHA256_HEX.test(meta.sha256)) throw new ConversationError('A file needs the SHA-256 of its bytes.');
 	if (!Number.isSafeInteger(meta.size) || meta.size < 0) throw new ConversationError('A file size must be a whole number of bytes.');
-	if (!(meta.sha256 in doc.files)) doc.files[meta.sha256] = { ...meta };
+	checkFileMedia(meta);
+	const { sha256, name, size, type, uploadedBy, uploadedAt } = meta;
+	if (!(sha256 in doc.files)) doc.files[sha256] = { sha256, name, size, type, uploadedBy, uploadedAt, ...mediaFields(meta) };
 	doc.messages.push({ id: messageId, author: meta.uploadedBy, at: meta.uploadedAt, kind: 'file', sha256: meta.sha256 });
 }
 
