@@ -38,7 +38,9 @@ it('shares files through the relay and shows them, checked, to a member while th
 	const details = petr.getByRole('region', { name: 'Details' });
 	await details.getByRole('button', { name: 'Open file wire guide.png' }).waitFor();
 	await details.getByText('Files: 3', { exact: false }).waitFor();
-	await petr.getByRole('log', { name: 'Messages' }).getByText('Petr Novák shared a file: readings.txt').waitFor();
+	// In the messages: the picture shared the old way as its thumbnail, the others by name.
+	await petr.getByRole('log', { name: 'Messages' }).getByRole('img', { name: 'wire guide.png' }).waitFor();
+	await petr.getByRole('log', { name: 'Messages' }).getByRole('button', { name: 'Open file readings.txt' }).waitFor();
 	// Uploads go to the relay in the background: Petr waits until Details says each file is there, then leaves.
 	await expect.poll(() => details.getByText('On the relay', { exact: true }).count(), { timeout: 30_000 }).toBe(3);
 	await petr.context().close(); // the uploader is gone: the relay's copy must do

@@ -82,13 +82,16 @@ async function terminate(child: ChildProcess): Promise<void> {
 	await exited;
 }
 
-/** For a test file: the app (as `npm start` runs it) and Chromium, started before its tests and stopped after. */
-export function useAppAndBrowser(): { readonly app: RunningApp; readonly browser: Browser } {
+/**
+ * For a test file: the app (as `npm start` runs it) and Chromium, started before its tests and stopped after.
+ * `askForMedia`: camera and microphone are not granted by themselves; a test grants or refuses them per context.
+ */
+export function useAppAndBrowser(options: { askForMedia?: boolean } = {}): { readonly app: RunningApp; readonly browser: Browser } {
 	let app: RunningApp | undefined;
 	let browser: Browser | undefined;
 	beforeAll(async () => {
 		app = await startApp();
-		browser = await launchChromium();
+		browser = await launchChromium(options);
 	});
 	afterAll(async () => {
 		await browser?.close();
@@ -104,7 +107,7 @@ export function useAppAndBrowser(): { readonly app: RunningApp; readonly browser
 	};
 }
 
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: { askForMedia?: boolean } = {}): Promise<Browser> {
 	return chromium.launch({
 		executablePath: CHROMIUM,
 		args: [
@@ -116,7 +119,8 @@ export async function launchChromium(): Promise<Browser> {
 			'--disable-component-update',
 			'--disable-sync',
 			'--use-fake-device-for-media-stream',
-			'--use-fake-ui-for-media-stream'
+			// Accepts every camera and microphone request, even one the test refused in the site's permissions.
+			...(options.askForMedia ? [] : ['--use-fake-ui-for-media-stream'])
 		]
 	});
 }

@@ -194,6 +194,12 @@ export class ConversationStore {
 		handle.change((doc) => attachFile(doc, { ...meta, uploadedBy: this.me.id, uploadedAt: Date.now() }, newMessageId()));
 	}
 
+	/** Resolves once the relay holds this conversation's latest change (true), or after `timeoutMs` (false). */
+	async whenDelivered(id: string, timeoutMs: number): Promise<boolean> {
+		const handle = this.#handles.get(id);
+		return handle ? this.#client.delivery.whenDelivered(handle, timeoutMs) : false;
+	}
+
 	/** Adds people through the relay (it checks the policy), then says so in the conversation. Needs the network. */
 	async addPeople(id: string, people: Person[]): Promise<void> {
 		const handle = this.#handles.get(id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMembers, newConversation, postMessage, removeMembers } from '$lib/model/conversation';
+import { addMembers, attachFile, messagesInTimeOrder, newConversation, postMessage, removeMembers } from '$lib/model/conversation';
 import { asMessageId, asUserId } from '$lib/model/ids';
 import { describeEvent, messageRows, previewText, seenSummary } from './message-rows';
 
@@ -46,5 +46,16 @@ describe('message rows', () => {
 		expect(seenSummary([{ userId: anna.id, at: 5 }], 1)).toEqual({ kind: 'one', userId: 'anna', at: 5 });
 		expect(seenSummary([{ userId: anna.id, at: 5 }], 3)).toEqual({ kind: 'one', userId: 'anna', at: 5 });
 		expect(seenSummary([{ userId: anna.id, at: 5 }, { userId: asUserId('tomas'), at: 6 }], 3)).toEqual({ kind: 'some', count: 2, total: 3 });
+	});
+
+	it('keeps a file under its author’s name with their text, and previews a voice note with its length', () => {
+		const chat = structuredClone(doc);
+		const sha = 'e'.repeat(64);
+		attachFile(chat, { sha256: sha, name: 'Voice note.webm', size: 30_000, type: 'audio/webm', uploadedBy: petr.id, uploadedAt: 30 * H + 1, durationMs: 7_400 }, asMessageId('v1'));
+		const rows = messageRows(messagesInTimeOrder(chat), petr.id, day);
+		expect(rows.find((r) => r.kind === 'message' && r.message.id === 'v1')).toMatchObject({ continued: true });
+		expect(previewText(chat.messages.at(-1)!, chat)).toEqual({ key: 'voice.event', params: { author: 'Petr Novák', duration: '0:07' } });
+		attachFile(chat, { sha256: 'f'.repeat(64), name: 'alarm.jpg', size: 9, type: 'image/jpeg', uploadedBy: anna.id, uploadedAt: 40 * H }, asMessageId('p1'));
+		expect(previewText(chat.messages.at(-1)!, chat)).toEqual({ key: 'event.file', params: { author: 'Anna Horáková', file: 'alarm.jpg' } });
 	});
 });

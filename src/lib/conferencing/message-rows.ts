@@ -3,6 +3,8 @@
 import type { ConversationDoc, Message } from '$lib/model/conversation-schema';
 import type { UserId } from '$lib/model/ids';
 import type { MessageKey } from '$lib/i18n/messages';
+import { formatDuration } from '$lib/i18n/format';
+import { isVoiceNote } from '$lib/model/file-media';
 
 export type Row =
 	| { kind: 'day'; key: string; at: number }
@@ -26,12 +28,15 @@ export function messageRows(messages: readonly Message[], me: UserId, dayOf: Day
 			day = thisDay;
 			previous = undefined;
 		}
-		const continued = previous?.author === message.author && previous.kind === 'text' && message.kind === 'text';
+		const continued = previous?.author === message.author && inBubble(previous) && inBubble(message);
 		rows.push({ kind: 'message', key: message.id, message, mine: message.author === me, continued });
 		previous = message;
 	}
 	return rows;
 }
+
+/** Text and files are bubbles under their author's name; events are lines of their own. */
+const inBubble = (message: Message) => message.kind === 'text' || message.kind === 'file';
 
 export interface Described {
 	key: MessageKey;
@@ -54,8 +59,11 @@ export function describeEvent(message: Message, doc: Pick<ConversationDoc, 'memb
 			return { key: 'event.membersAdded', params: { author, names: message.event.members.map(name).join(', ') } };
 		case 'whiteboard':
 			return { key: 'event.whiteboard', params: { author, title: doc.whiteboards[message.documentId]?.title ?? '' } };
-		case 'file':
-			return { key: 'event.file', params: { author, file: doc.files[message.sha256]?.name ?? message.sha256.slice(0, 12) } };
+		case 'file': {
+			const file = doc.files[message.sha256];
+			if (isVoiceNote(file)) return { key: 'voice.event', params: { author, duration: formatDuration(file.durationMs) } };
+			return { key: 'event.file', params: { author, file: file?.name ?? message.sha256.slice(0, 12) } };
+		}
 		case 'call':
 			if (message.event === 'started') return { key: 'event.callStarted', params: { author } };
 			return {

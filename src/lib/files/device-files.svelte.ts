@@ -15,7 +15,8 @@ import { sanitizeFileName } from './file-name';
 import { buildManifest } from './manifest';
 import { relayFinder, relayStat } from './relay-source';
 import { RelayUnreachable, uploadStored } from './relay-transfer';
-import { sniffContentType } from './sniff';
+import { isSafePicture, refineType, sniffContentType } from './sniff';
+import { makeThumbnail } from './thumbnail';
 import { openUploadQueue, type UploadQueueStore } from './upload-queue';
 
 /** Where a file's manifest can come from when this device has never seen it (the relay, a peer). */
@@ -23,6 +24,15 @@ export type ManifestFinder = (conversationId: string, sha256: Sha256Hex) => Prom
 
 /** The file is not (all) on this device and no source could be asked for it: the relay is out of reach. */
 export class NotHereOffline extends Error {}
+
+/** What sharing records in the conversation; the store adds who shared it and when. */
+export type SharedMeta = Omit<FileMeta, 'uploadedBy' | 'uploadedAt'>;
+
+export interface ShareOptions {
+	onProgress?: (p: ShareProgress) => void;
+	/** A recording's length, which the recorder knows and a WebM file does not say. */
+	durationMs?: number;
+}
 
 export interface ShareProgress {
 	phase: 'checking' | 'keeping';
@@ -43,6 +53,7 @@ export class DeviceFiles {
 	#again = false;
 	#attempt = 0;
 	#timer: ReturnType<typeof setTimeout> | undefined;
+	#documentFirst: ((conversationId: string) => Promise<unknown>) | undefined;
 
 	constructor(
 		private readonly token: string,
@@ -74,6 +85,14 @@ export class DeviceFiles {
 		void this.#run();
 	}
 
+	/**
+	 * Uploads wait for `wait(conversationId)` first: the conversation's change (the message with its thumbnail) reaches
+	 * the relay before the file's bytes take the network and the relay's disk, so members see it sooner.
+	 */
+	sendDocumentsFirst(wait: (conversationId: string) => Promise<unknown>): void {
+		this.#documentFirst = wait;
+	}
+
 	/** Adds where chunks (and, for files never seen here, manifests) can come from: the peer-to-peer side. */
 	addFinder(find: SourceFinder, findManifest?: ManifestFinder): () => void {
 		this.#finders.push(find);
@@ -86,10 +105,16 @@ export class DeviceFiles {
 
 	/**
 	 * Keeps `file` on this device (refusing with DeviceFull when it does not fit), records it in the conversation
-	 * through `record`, and queues its upload to the relay. Resolves once the file is here and recorded.
+	 * through `record` (a picture with the thumbnail made here, a recording with its `durationMs`), and queues its
+	 * upload to the relay. Resolves once the file is here and recorded.
 	 */
-	async share(conversationId: string, file: File, record: (meta: Omit<FileMeta, 'uploadedBy' | 'uploadedAt'>) => void, onProgress?: (p: ShareProgress) => void): Promise<void> {
+	async share(conversationId: string, file: File, record: (meta: SharedMeta) => void, options: ShareOptions = {}): Promise<void> {
+		const { onProgress, durationMs } = options;
 		await checkRoom(file.size);
+		const head = new Uint8Array(await file.slice(0, 512).arrayBuffer());
+		const type = refineType(sniffContentType(head), file.type);
+		// Made while the file is hashed and kept; a picture this browser cannot read is still shared, without one.
+		const picture = isSafePicture(type) ? makeThumbnail(file).catch(() => null) : Promise.resolve(null);
 		const store = await this.#store;
 		const source = blobSource(file);
 		// Two passes over the file, one chunk in memory at a time: the hashes first, because the store only takes
@@ -98,11 +123,11 @@ export class DeviceFiles {
 		const manifest = await buildManifest(source, CHUNK_SIZE, (index) => onProgress?.({ phase: 'checking', done: index + 1, total }));
 		if (!(await store.has(manifest.sha256))) await this.#keep(store, manifest, file, onProgress);
 		this.availability.setDevice(manifest.sha256, placeOf(manifest.chunks.length, manifest.chunks.length));
-		const type = sniffContentType(new Uint8Array(await file.slice(0, 512).arrayBuffer()));
 		const name = sanitizeFileName(file.name);
+		const media = { ...(await picture), ...(durationMs !== undefined ? { durationMs: Math.round(durationMs) } : {}) };
 		// Queued before it is recorded: a file the conversation lists must never miss its way to the relay.
 		await (await this.#queue).add({ conversationId, sha256: manifest.sha256, name, queuedAt: Date.now() });
-		record({ sha256: manifest.sha256, name, size: file.size, type });
+		record({ sha256: manifest.sha256, name, size: file.size, type, ...media });
 		this.availability.setRelay(manifest.sha256, { state: 'waiting', done: 0, total: manifest.chunks.length });
 		void this.#run();
 	}
@@ -218,6 +243,7 @@ export class DeviceFiles {
 					}
 					const total = manifest.chunks.length;
 					try {
+						await this.#documentFirst?.(item.conversationId);
 						await uploadStored(this.token, item.conversationId, store, manifest, ({ done }) =>
 							this.availability.setRelay(item.sha256, { state: done === total ? 'complete' : 'moving', done, total })
 						);

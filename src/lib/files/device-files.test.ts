@@ -16,7 +16,7 @@ describe('DeviceFiles offline', () => {
 		for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
 		const recorded: { sha256: string; name: string; size: number; type: string }[] = [];
 		const phases = new Set<string>();
-		await files.share('conv-1', new File([bytes], 'scan/../wire guide.bin'), (meta) => recorded.push(meta), (p) => phases.add(p.phase));
+		await files.share('conv-1', new File([bytes], 'scan/../wire guide.bin'), (meta) => recorded.push(meta), { onProgress: (p) => phases.add(p.phase) });
 
 		expect(recorded).toEqual([{ sha256: await sha256Hex(bytes), name: 'wire guide.bin', size: bytes.byteLength, type: 'application/octet-stream' }]);
 		expect(phases).toEqual(new Set(['checking', 'keeping']));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeFileName } from './file-name';
+import { cameraFileName, sanitizeFileName } from './file-name';
 
 describe('sanitizeFileName', () => {
 	it('keeps ordinary names, including Czech ones', () => {
@@ -34,5 +34,14 @@ describe('sanitizeFileName', () => {
 		expect(new TextEncoder().encode(safe).byteLength).toBeLessThanOrEqual(200);
 		expect(safe.endsWith('.png')).toBe(true);
 		expect(safe.startsWith('žž')).toBe(true);
+	});
+
+	it('names camera photos that all have the same name by when they were taken, and leaves chosen names alone', () => {
+		const at = new Date(2026, 11, 3, 14, 5, 32);
+		expect(cameraFileName('image.jpg', at)).toBe('Photo 2026-12-03 14.05.32.jpg');
+		expect(cameraFileName('1764770732123.JPG', at)).toBe('Photo 2026-12-03 14.05.32.jpg');
+		expect(cameraFileName('IMG_20261203_140532.jpg', at)).toBe('Photo 2026-12-03 14.05.32.jpg');
+		expect(cameraFileName('alarm screen.jpg', at)).toBe('alarm screen.jpg');
+		expect(cameraFileName('spindle.png', at)).toBe('spindle.png');
 	});
 });

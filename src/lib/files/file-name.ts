@@ -32,3 +32,14 @@ function truncateUtf8(name: string, maxBytes: number): string {
 	while (stem.length > 0 && encoder.encode(stem.join('') + ext).byteLength > maxBytes) stem.pop();
 	return stem.join('') + ext;
 }
+
+/** Names cameras give every photo alike: iPad's "image.jpg", or only digits (Android's time stamps). */
+const GENERIC_PHOTO = /^(image|photo|img)?[\d_ -]*\.(jpe?g|png|heic|heif|webp)$/i;
+
+/** A photo from the camera gets a name a person can tell apart ("Photo 2026-12-03 14.05.32.jpg"); others keep theirs. */
+export function cameraFileName(raw: string, at: Date): string {
+	if (!GENERIC_PHOTO.test(raw.trim())) return raw;
+	const two = (n: number) => String(n).padStart(2, '0');
+	const extension = raw.trim().split('.').pop()!.toLowerCase();
+	return `Photo ${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}.${two(at.getMinutes())}.${two(at.getSeconds())}.${extension}`;
+}

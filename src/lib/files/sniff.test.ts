@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isActiveContent, isViewableInline, sniffContentType } from './sniff';
+import { isActiveContent, isViewableInline, refineType, sniffContentType } from './sniff';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const withHead = (head: number[], total = 64) => {
@@ -16,6 +16,19 @@ describe('sniffContentType', () => {
 		expect(sniffContentType(enc('RIFF\u0000\u0000\u0000\u0000WEBPVP8 '))).toBe('image/webp');
 		expect(sniffContentType(enc('%PDF-1.7\n'))).toBe('application/pdf');
 		expect(sniffContentType(withHead([0, 0, 0, 0x20, ...enc('ftypisom')]))).toBe('video/mp4');
+		expect(sniffContentType(withHead([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81]))).toBe('video/webm');
+		expect(sniffContentType(enc('OggS\u0000\u0002'))).toBe('audio/ogg');
+	});
+
+	it('lets a recorder’s declared sound type stand only within the container the bytes show', () => {
+		expect(refineType('video/webm', 'audio/webm;codecs=opus')).toBe('audio/webm');
+		expect(refineType('video/mp4', 'audio/mp4')).toBe('audio/mp4');
+		expect(refineType('video/mp4', 'audio/x-m4a')).toBe('audio/mp4');
+		// A claim that does not match the bytes changes nothing.
+		expect(refineType('video/webm', 'audio/mp4')).toBe('video/webm');
+		expect(refineType('text/html', 'audio/webm')).toBe('text/html');
+		expect(refineType('image/png', 'image/jpeg')).toBe('image/png');
+		expect(isViewableInline('audio/webm')).toBe(true);
 	});
 
 	it('treats UTF-8 text as plain text and binary as unknown', () => {

@@ -7,6 +7,10 @@ export type SniffedType =
 	| 'image/webp'
 	| 'application/pdf'
 	| 'video/mp4'
+	| 'video/webm'
+	| 'audio/webm'
+	| 'audio/mp4'
+	| 'audio/ogg'
 	| 'text/plain'
 	| 'text/html'
 	| 'image/svg+xml'
@@ -45,7 +49,20 @@ export function sniffContentType(head: Uint8Array): SniffedType {
 	if (startsWith(head, ascii('RIFF')) && startsWith(head, ascii('WEBP'), 8)) return 'image/webp';
 	if (startsWith(head, ascii('%PDF-'))) return 'application/pdf';
 	if (startsWith(head, ascii('ftyp'), 4)) return 'video/mp4';
+	if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) return 'video/webm'; // EBML: WebM (and Matroska)
+	if (startsWith(head, ascii('OggS'))) return 'audio/ogg';
 	return sniffText(head);
+}
+
+/**
+ * The bytes decide the container; a sound recording looks like a video container (WebM, MP4), so the type the
+ * recorder or the browser declared may say "audio" within the container the bytes show, and nothing more.
+ */
+export function refineType(sniffed: SniffedType, declared: string): SniffedType {
+	const base = declared.split(';', 1)[0]!.trim().toLowerCase();
+	if (sniffed === 'video/webm' && base === 'audio/webm') return 'audio/webm';
+	if (sniffed === 'video/mp4' && (base === 'audio/mp4' || base === 'audio/x-m4a' || base === 'audio/m4a')) return 'audio/mp4';
+	return sniffed;
 }
 
 const SAMPLE = 4096;

@@ -41,3 +41,11 @@ function startOfDay(at: number): number {
 	d.setHours(0, 0, 0, 0);
 	return d.getTime();
 }
+
+/** A recording's length or position, "0:07", "12:05", "1:02:03": the same in every language. */
+export function formatDuration(ms: number): string {
+	const total = Number.isFinite(ms) && ms > 0 ? Math.round(ms / 1000) : 0;
+	const [hours, minutes, seconds] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+	const ss = String(seconds).padStart(2, '0');
+	return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${ss}` : `${minutes}:${ss}`;
+}

@@ -60,6 +60,10 @@ export class SyncSession {
 				this.#unsubscribe.push(retryWhenBack(device.storage));
 				this.eviction = device.eviction;
 			}
+			// The tablet says its network is back: connect now rather than when the backoff's wait runs out.
+			const reconnect = () => client.relay.reconnectNow();
+			addEventListener('online', reconnect);
+			this.#unsubscribe.push(() => removeEventListener('online', reconnect));
 			this.client = client;
 		} catch (err) {
 			this.storageError = errorText(err);

@@ -32,6 +32,11 @@ export function fitTo(content: Box | null, width: number, height: number, margin
 	return { scale, x: (width - content.w * scale) / 2 - content.x * scale, y: (height - content.h * scale) / 2 - content.y * scale };
 }
 
+/** Two fingers on the screen: how far apart (never 0) and where between them; a pinch compares two of these. */
+export function pinchOf(a: { x: number; y: number }, b: { x: number; y: number }) {
+	return { distance: Math.max(1, Math.hypot(a.x - b.x, a.y - b.y)), center: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } };
+}
+
 /** The board area visible on screen, for culling. */
 export function visibleBoardBox(v: Viewport, width: number, height: number): Box {
 	return { x: -v.x / v.scale, y: -v.y / v.scale, w: width / v.scale, h: height / v.scale };

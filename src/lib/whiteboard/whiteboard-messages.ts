@@ -41,7 +41,9 @@ export const whiteboardEn = {
 	'whiteboard.loading': 'Opening the whiteboard…',
 	'whiteboard.unavailable': 'This whiteboard is not available: it does not exist, or you are not a member of its conversation.',
 	'whiteboard.textField': 'Text to place on the board',
-	'whiteboard.open': 'Open whiteboard {title}'
+	'whiteboard.open': 'Open whiteboard {title}',
+	'whiteboard.shapes': 'Shapes',
+	'whiteboard.style': 'Colour and width'
 } as const;
 
 export const whiteboardCs: Record<keyof typeof whiteboardEn, string> = {
@@ -85,7 +87,9 @@ export const whiteboardCs: Record<keyof typeof whiteboardEn, string> = {
 	'whiteboard.loading': 'Otevírání tabule…',
 	'whiteboard.unavailable': 'Tato tabule není dostupná: neexistuje, nebo nejste členem její konverzace.',
 	'whiteboard.textField': 'Text, který se umístí na tabuli',
-	'whiteboard.open': 'Otevřít tabuli {title}'
+	'whiteboard.open': 'Otevřít tabuli {title}',
+	'whiteboard.shapes': 'Tvary',
+	'whiteboard.style': 'Barva a šířka'
 };
 
 export const whiteboardDe: Record<keyof typeof whiteboardEn, string> = {
@@ -129,5 +133,7 @@ export const whiteboardDe: Record<keyof typeof whiteboardEn, string> = {
 	'whiteboard.loading': 'Das Whiteboard wird geöffnet…',
 	'whiteboard.unavailable': 'Dieses Whiteboard ist nicht verfügbar: Es gibt es nicht, oder Sie sind kein Mitglied seiner Unterhaltung.',
 	'whiteboard.textField': 'Text, der auf das Whiteboard kommt',
-	'whiteboard.open': 'Whiteboard {title} öffnen'
+	'whiteboard.open': 'Whiteboard {title} öffnen',
+	'whiteboard.shapes': 'Formen',
+	'whiteboard.style': 'Farbe und Stärke'
 };
