@@ -18,6 +18,7 @@ import { p2p } from './p2p.ts';
 import { relayAlone } from './relay-alone.ts';
 import { storage } from './storage.ts';
 import { report } from './report.ts';
+import { photos } from './photos.ts';
 import { syncLatency } from './sync-latency.ts';
 import { whiteboard } from './whiteboard.ts';
 
@@ -26,6 +27,7 @@ const GROUPS: Record<string, BenchGroup> = {
 	relay: relayAlone,
 	'cold-start': coldStart,
 	open: openConversation,
+	photos,
 	'app-start': appStart,
 	whiteboard,
 	churn,

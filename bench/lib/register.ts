@@ -10,12 +10,12 @@ export interface Conversation {
 	count: number;
 }
 
-/** Resolves once the relay has acknowledged the whole history. */
-export async function register(origin: string, title: string, count: number): Promise<Conversation> {
+/** Resolves once the relay has acknowledged the whole history (`doc`: a conversation other than `count` texts). */
+export async function register(origin: string, title: string, count: number, doc: ConversationDoc = directChat(title, count)): Promise<Conversation> {
 	const token = await loginToken(origin, 'petr');
 	const writer = createClientRepo({ url: `${origin.replace('http', 'ws')}/sync`, token, userId: 'petr', webSocket: WebSocket });
 	try {
-		const handle = writer.repo.create<ConversationDoc>(directChat(title, count));
+		const handle = writer.repo.create<ConversationDoc>(doc);
 		const res = await fetch(`${origin}/api/conversations`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

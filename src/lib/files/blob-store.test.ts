@@ -30,6 +30,7 @@ describe('IndexedDB blob store', () => {
 		let i = 0;
 		for (const chunk of chunksOf(data, CHUNK)) await store.putChunk(manifest.sha256, i++, chunk);
 		expect(await store.has(manifest.sha256)).toBe(true);
+		expect(await store.files()).toEqual([manifest.sha256]);
 		const back: Uint8Array[] = [];
 		for (let n = 0; n < manifest.chunks.length; n++) back.push((await store.getChunk(manifest.sha256, n))!);
 		expect(createHash('sha256').update(Buffer.concat(back)).digest('hex')).toBe(manifest.sha256);

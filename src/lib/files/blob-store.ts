@@ -15,6 +15,8 @@ export interface BlobStore {
 	presentChunks(file: Sha256Hex): Promise<number[]>;
 	/** True when the manifest and every chunk are here. */
 	has(file: Sha256Hex): Promise<boolean>;
+	/** Every file this device has a manifest of (whole or in part), in one read. */
+	files(): Promise<Sha256Hex[]>;
 	delete(file: Sha256Hex): Promise<void>;
 }
 
@@ -77,6 +79,11 @@ class IdbBlobStore implements BlobStore {
 		const manifest = await this.manifest(file);
 		if (!manifest) return false;
 		return (await this.presentChunks(file)).length === manifest.chunks.length;
+	}
+
+	async files(): Promise<Sha256Hex[]> {
+		const tx = this.db.transaction(MANIFESTS, 'readonly');
+		return (await requestResult(tx.objectStore(MANIFESTS).getAllKeys())) as Sha256Hex[];
 	}
 
 	async delete(file: Sha256Hex): Promise<void> {

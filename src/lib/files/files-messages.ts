@@ -33,7 +33,8 @@ export const filesEn = {
 	'files.relayUnknown': 'The relay cannot be asked right now',
 	'files.onePeer': 'On 1 online device',
 	'files.peers': 'On {n} online devices',
-	'files.notHereOffline': 'This file is not on this device yet, and the network is down. Open it again once you are online: after that it stays on this device and opens offline too.'
+	'files.notHereOffline': 'This file is not on this device yet, and the network is down. Open it again once you are online: after that it stays on this device and opens offline too.',
+	'files.showMore': 'Show {n} more (of {total} files)'
 } as const;
 
 export const filesCs: Record<keyof typeof filesEn, string> = {
@@ -69,7 +70,8 @@ export const filesCs: Record<keyof typeof filesEn, string> = {
 	'files.relayUnknown': 'Server teď nelze zjistit',
 	'files.onePeer': 'Na 1 připojeném zařízení',
 	'files.peers': 'Na {n} připojených zařízeních',
-	'files.notHereOffline': 'Tento soubor zatím v tomto zařízení není a síť je nedostupná. Otevřete ho znovu, až budete online: potom už v zařízení zůstane a otevře se i offline.'
+	'files.notHereOffline': 'Tento soubor zatím v tomto zařízení není a síť je nedostupná. Otevřete ho znovu, až budete online: potom už v zařízení zůstane a otevře se i offline.',
+	'files.showMore': 'Zobrazit dalších {n} (z {total} souborů)'
 };
 
 export const filesDe: Record<keyof typeof filesEn, string> = {
@@ -105,5 +107,6 @@ export const filesDe: Record<keyof typeof filesEn, string> = {
 	'files.relayUnknown': 'Der Server kann gerade nicht gefragt werden',
 	'files.onePeer': 'Auf 1 Gerät online',
 	'files.peers': 'Auf {n} Geräten online',
-	'files.notHereOffline': 'Diese Datei ist noch nicht auf diesem Gerät, und das Netzwerk ist weg. Öffnen Sie sie erneut, wenn Sie online sind: Danach bleibt sie auf diesem Gerät und öffnet sich auch offline.'
+	'files.notHereOffline': 'Diese Datei ist noch nicht auf diesem Gerät, und das Netzwerk ist weg. Öffnen Sie sie erneut, wenn Sie online sind: Danach bleibt sie auf diesem Gerät und öffnet sich auch offline.',
+	'files.showMore': '{n} weitere anzeigen (von {total} Dateien)'
 };

@@ -152,8 +152,11 @@ export class PeerFiles {
 		const store = await this.#blobs();
 		const whole: Sha256Hex[] = [];
 		const partial: Sha256Hex[] = [];
+		// A conversation of hundreds of photos, few of them here: one read says which to look at.
+		const here = new Set(await store.files().catch(() => files));
 		for (const file of files) {
 			if (this.#whole.has(file)) whole.push(file);
+			else if (!here.has(file)) continue;
 			else if (await store.has(file).catch(() => false)) {
 				this.#whole.add(file);
 				whole.push(file);

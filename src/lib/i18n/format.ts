@@ -4,8 +4,23 @@ import type { Locale } from './messages';
 const tags: Record<Locale, string> = { en: 'en-GB', cs: 'cs-CZ', de: 'de-DE' };
 const tag = (locale: Locale) => tags[locale];
 
+// Making an Intl formatter costs far more than using one, and a list of 500 files asks for a thousand: one each.
+const made = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function dates(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+	const key = `d ${locale} ${JSON.stringify(options)}`;
+	let format = made.get(key) as Intl.DateTimeFormat | undefined;
+	if (!format) made.set(key, (format = new Intl.DateTimeFormat(tag(locale), options)));
+	return format;
+}
+function numbers(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+	const key = `n ${locale} ${JSON.stringify(options)}`;
+	let format = made.get(key) as Intl.NumberFormat | undefined;
+	if (!format) made.set(key, (format = new Intl.NumberFormat(tag(locale), options)));
+	return format;
+}
+
 export function formatTime(at: number, locale: Locale, options: { seconds?: boolean } = {}): string {
-	return new Intl.DateTimeFormat(tag(locale), { hour: '2-digit', minute: '2-digit', second: options.seconds ? '2-digit' : undefined }).format(at);
+	return dates(locale, { hour: '2-digit', minute: '2-digit', second: options.seconds ? '2-digit' : undefined }).format(at);
 }
 
 /** "Today" and "Yesterday" come from the caller's catalogue; other days by date, with the year when it is not this one. */
@@ -15,13 +30,13 @@ export function dayLabel(at: number, now: number, locale: Locale, words: { today
 	if (day === today) return words.today;
 	if (day === startOfDay(today - 12 * 3600_000)) return words.yesterday;
 	const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
-	return new Intl.DateTimeFormat(tag(locale), { weekday: 'long', day: 'numeric', month: 'long', year: sameYear ? undefined : 'numeric' }).format(at);
+	return dates(locale, { weekday: 'long', day: 'numeric', month: 'long', year: sameYear ? undefined : 'numeric' }).format(at);
 }
 
 /** For the conversation list: the time today, the date otherwise. */
 export function shortWhen(at: number, now: number, locale: Locale): string {
 	if (startOfDay(at) === startOfDay(now)) return formatTime(at, locale);
-	return new Intl.DateTimeFormat(tag(locale), { day: 'numeric', month: 'short' }).format(at);
+	return dates(locale, { day: 'numeric', month: 'short' }).format(at);
 }
 
 export function formatBytes(bytes: number, locale: Locale): string {
@@ -33,7 +48,7 @@ export function formatBytes(bytes: number, locale: Locale): string {
 		unit++;
 	}
 	const digits = unit === 0 || value >= 100 ? 0 : 1;
-	return `${new Intl.NumberFormat(tag(locale), { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+	return `${numbers(locale, { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
 }
 
 function startOfDay(at: number): number {
