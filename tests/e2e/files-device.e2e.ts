@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { SCREENSHOTS, signIn, useAppAndBrowser, viewports } from './harness';
-import { createCaseChat, signedInPage } from './steps';
+import { createCaseChat, signedInPage, storedCount } from './steps';
 
 const running = useAppAndBrowser();
 let proxy: FaultProxy;
@@ -116,21 +116,7 @@ it('queues an upload made offline, keeps it through a reload, and sends it when 
 	await details.screenshot({ path: join(SCREENSHOTS, 'files-details.png') });
 });
 
-/** How many chunks this device keeps, read straight from the blob store's IndexedDB. */
-const storedChunks = (page: Page) =>
-	page.evaluate(
-		() =>
-			new Promise<number>((resolve, reject) => {
-				const open = indexedDB.open('caseroom-files');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					if (!open.result.objectStoreNames.contains('chunks')) return resolve(0);
-					const count = open.result.transaction('chunks').objectStore('chunks').count();
-					count.onsuccess = () => resolve(count.result);
-					count.onerror = () => reject(count.error);
-				};
-			})
-	);
+const storedChunks = (page: Page) => storedCount(page, 'chunks');
 
 it('refuses a file that does not fit in the device storage, says so, and keeps none of it', async () => {
 	// Petr on a second device whose storage is small: 10 MB for this origin, set before the app first opens its

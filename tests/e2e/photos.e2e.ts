@@ -9,7 +9,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { photoJpeg, withExifOrientation } from './photo';
 import { screenshot, signIn, useAppAndBrowser, viewports } from './harness';
-import { createCaseChat, messageLog, signedInPage } from './steps';
+import { createCaseChat, messageLog, signedInPage, storedCount } from './steps';
 
 // The microphone is granted to Petr's tablet and refused on his phone, as the site's permission says.
 const running = useAppAndBrowser({ askForMedia: true });
@@ -91,7 +91,7 @@ it('sends a photo in one tap, online and offline: inline for both, thumbnail fir
 	await shownPhoto(anna, 'wire spool.jpg', 10_000);
 	const arrived = Date.now() - back;
 	// Thumbnail first: Anna sees the picture while the photo's bytes are still nowhere on her phone.
-	await expect(storedManifests(anna)).resolves.toBe(0);
+	await expect(storedCount(anna, 'manifests')).resolves.toBe(0);
 	console.log(`offline photo at the other member ${arrived} ms after the network returned`);
 	expect(arrived).toBeLessThanOrEqual(2000);
 });
@@ -154,6 +154,11 @@ it('records a voice note that plays on the other phone with its duration, and sa
 	const played = await note(anna).locator('audio').evaluate((audio: HTMLAudioElement) => audio.duration);
 	expect(Math.abs(played * 1000 - recordFor)).toBeLessThan(700);
 
+	// Anna's annotation board reached Petr's tablet with the photo on it (its thumbnail in Details is drawn).
+	const boardThumbnail = petr.getByRole('region', { name: 'Details' }).getByRole('link', { name: 'Open whiteboard Notes on wire spool.jpg' }).locator('canvas');
+	await expect
+		.poll(() => boardThumbnail.evaluate((canvas: HTMLCanvasElement) => canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data.some((v, i) => i % 4 === 3 && v > 0)), { timeout: 15_000 })
+		.toBe(true);
 	await screenshot(petr, 'photos-voice-tablet');
 
 	// Petr's phone does not let Caseroom use the microphone.
@@ -179,19 +184,3 @@ async function pinch(cdp: CDPSession, x: number, y: number, from: number, to: nu
 	for (let step = 1; step <= 8; step++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: points(from + ((to - from) * step) / 8) });
 	await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
 }
-
-/** How many files this device keeps a manifest of, read straight from the blob store's IndexedDB. */
-const storedManifests = (page: Page) =>
-	page.evaluate(
-		() =>
-			new Promise<number>((resolve, reject) => {
-				const open = indexedDB.open('caseroom-files');
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					if (!open.result.objectStoreNames.contains('manifests')) return resolve(0);
-					const count = open.result.transaction('manifests').objectStore('manifests').count();
-					count.onsuccess = () => resolve(count.result);
-					count.onerror = () => reject(count.error);
-				};
-			})
-	);

@@ -32,3 +32,20 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
 	await page.getByRole('textbox', { name: 'Message' }).press('Enter');
 	await messageLog(page).getByRole('article').filter({ hasText: text }).getByText('Reached the relay').waitFor();
 }
+
+/** How many records one of the blob store's object stores holds on this device, read straight from its IndexedDB. */
+export const storedCount = (page: Page, store: 'chunks' | 'manifests') =>
+	page.evaluate(
+		(store) =>
+			new Promise<number>((resolve, reject) => {
+				const open = indexedDB.open('caseroom-files');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					if (!open.result.objectStoreNames.contains(store)) return resolve(0);
+					const count = open.result.transaction(store).objectStore(store).count();
+					count.onsuccess = () => resolve(count.result);
+					count.onerror = () => reject(count.error);
+				};
+			}),
+		store
+	);

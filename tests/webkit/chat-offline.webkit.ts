@@ -18,7 +18,7 @@ import type { ReceiptsDoc } from '../../src/lib/model/receipts-schema.ts';
 import { openOrStart } from '../../src/lib/sync/open-or-start.ts';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { api, login } from '../helpers/relay';
-import { signIn, useAppAndWebKit, type WebKitPage } from './harness';
+import { createCaseChat, signIn, useAppAndWebKit, type WebKitPage } from './harness';
 
 const running = useAppAndWebKit();
 let petrsLink: FaultProxy;
@@ -75,13 +75,7 @@ describe('chat and an offline reload, in WebKit', () => {
 		await signIn(petr, `http://127.0.0.1:${petrsLink.port}`, 'petr');
 		await connection(petr, /^Online$/);
 
-		await petr.click('button', 'New conversation');
-		const dialog = await petr.byRole('dialog', 'New conversation');
-		await petr.selectOption('Service case', /^SC-1042 /, { within: dialog });
-		await petr.click('checkbox', 'Anna Horáková', { within: dialog });
-		await petr.fill('Title (optional)', 'Wire breaks during roughing');
-		await petr.click('button', 'Create Conversation', { within: dialog });
-		const documentId = (await petr.waitForPath(/^\/conferencing\/[1-9A-HJ-NP-Za-km-z]+$/)).pathname.split('/').pop()!;
+		const documentId = await createCaseChat(petr, 'Wire breaks during roughing', 'Anna Horáková');
 
 		await send(petr, 'Good morning Anna, which wire do you use?');
 		await message(petr, 'which wire do you use?', 'Reached the relay');

@@ -383,6 +383,17 @@ export async function signIn(page: WebKitPage, url: string, username: string, pa
 	await page.click('button', 'Sign in');
 }
 
+/** Creates a Service case chat on SC-1042 with one other person through the dialog; its document id. */
+export async function createCaseChat(page: WebKitPage, title: string, person: string): Promise<string> {
+	await page.click('button', 'New conversation');
+	const dialog = await page.byRole('dialog', 'New conversation');
+	await page.selectOption('Service case', /^SC-1042 /, { within: dialog });
+	await page.click('checkbox', person, { within: dialog });
+	await page.fill('Title (optional)', title);
+	await page.click('button', 'Create Conversation', { within: dialog });
+	return (await page.waitForPath(/^\/conferencing\/[1-9A-HJ-NP-Za-km-z]+$/)).pathname.split('/').pop()!;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

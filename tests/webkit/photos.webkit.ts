@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts';
 import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo.ts';
 import { login } from '../helpers/relay';
-import { signIn, useAppAndWebKit } from './harness';
+import { createCaseChat, signIn, useAppAndWebKit } from './harness';
 
 const running = useAppAndWebKit();
 let anna: ClientRepo | undefined;
@@ -20,13 +20,7 @@ describe('a photo in one tap, in WebKit', () => {
 		const petr = await running.webkit.newSession();
 		await signIn(petr, running.app.url, 'petr');
 		await petr.waitForText(/^Online$/m, { within: await petr.byRole('status'), timeout: 15_000 });
-		await petr.click('button', 'New conversation');
-		const dialog = await petr.byRole('dialog', 'New conversation');
-		await petr.selectOption('Service case', /^SC-1042 /, { within: dialog });
-		await petr.click('checkbox', 'Anna Horáková', { within: dialog });
-		await petr.fill('Title (optional)', 'Wire guide photos');
-		await petr.click('button', 'Create Conversation', { within: dialog });
-		const documentId = (await petr.waitForPath(/^\/conferencing\/[1-9A-HJ-NP-Za-km-z]+$/)).pathname.split('/').pop()!;
+		const documentId = await createCaseChat(petr, 'Wire guide photos', 'Anna Horáková');
 		await petr.byRole('button', 'Take photo');
 
 		// A 1600 × 1200 photo, drawn in the page, into the input behind `Take photo`.
