@@ -25,6 +25,9 @@ export type ManifestFinder = (conversationId: string, sha256: Sha256Hex) => Prom
 /** The file is not (all) on this device and no source could be asked for it: the relay is out of reach. */
 export class NotHereOffline extends Error {}
 
+/** Nobody who can be asked has the file yet: its sharer's upload is still on its way (it was shared offline, say). */
+export class NotYetShared extends Error {}
+
 /** What sharing records in the conversation; the store adds who shared it and when. */
 export type SharedMeta = Omit<FileMeta, 'uploadedBy' | 'uploadedAt'>;
 
@@ -202,7 +205,7 @@ export class DeviceFiles {
 			}
 		}
 		if (lastError instanceof RelayUnreachable) throw new NotHereOffline('This file is not on this device yet, and the relay cannot be reached.');
-		throw lastError ?? new Error('Neither the relay nor an online member has this file yet.');
+		throw lastError ?? new NotYetShared('Neither the relay nor an online member has this file yet.');
 	}
 
 	/** Asks this device and the relay where the bytes of `files` are (Details shows it). */
@@ -253,7 +256,9 @@ export class DeviceFiles {
 					} catch (err) {
 						const before = this.availability.get(item.sha256).relay;
 						this.availability.setRelay(item.sha256, { state: 'waiting', done: before.done, total, problem: err instanceof RelayUnreachable ? undefined : errorText(err) });
-						this.#timer = setTimeout(() => void this.#run(), backoffDelay(this.#attempt++, RETRY));
+						// The network came back while this attempt was failing: go again now, not after the backoff.
+						const wait = this.#again ? 0 : backoffDelay(this.#attempt++, RETRY);
+						this.#timer = setTimeout(() => void this.#run(), wait);
 						return;
 					}
 				}
