@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { BenchGroup, Figure } from './lib/figure.ts';
 import { buildIfStale } from '../scripts/build-if-stale.mjs';
+import { buildRelayIfStale } from '../scripts/build-relay.mjs';
 import { markdownTable } from './lib/table.ts';
 import { appStart } from './app-start.ts';
 import { capacity } from './capacity.ts';
@@ -44,8 +45,10 @@ const only = process.env.BENCH_ONLY?.split(',');
 const started = Date.now();
 const log = (message: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s] ${message}`);
 
-// The browser figures and the relay's start need the production build, as `npm start` would make it.
+// The browser figures and the relay's start need the production build and the compiled relay, as `npm start` would
+// make them (bench/lib/product.ts then starts it with SKIP_BUILD=1).
 buildIfStale();
+await buildRelayIfStale();
 
 // A client torn down mid-connect (a failed run's clean-up) may emit a socket error nobody listens to: note it and go on.
 process.on('uncaughtException', (error) => log(`stray error: ${error.message}`));

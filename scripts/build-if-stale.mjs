@@ -1,25 +1,14 @@
 // Builds the PWA into build/ when it is missing or older than its sources, so `npm start` on a fresh clone
 // just works and a developer's edit is never served stale.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isStale } from './stale.mjs';
 
 const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
 const STAMP = join('build', 'index.html');
 
-function newestMtime(path) {
-	if (!existsSync(path)) return 0;
-	const stat = statSync(path);
-	if (!stat.isDirectory()) return stat.mtimeMs;
-	let newest = stat.mtimeMs;
-	for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-	return newest;
-}
-
 export function buildIfStale(root = process.cwd()) {
-	const stamp = join(root, STAMP);
-	const sources = Math.max(...SOURCES.map((s) => newestMtime(join(root, s))));
-	if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return false;
+	if (!isStale(join(root, STAMP), SOURCES.map((s) => join(root, s)))) return false;
 	console.log('Building the Caseroom app (build/ is missing or older than its sources)…');
 	const result = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
 		cwd: root,

@@ -1,10 +1,7 @@
-// `npm start`: build what is missing, then run the relay in this same Node process (tsx compiles its
-// TypeScript in memory), so a supervisor sees one process to watch and kill.
-import { register } from 'tsx/esm/api';
+// `npm start`: build what is missing or stale (the app, the relay), then run the compiled relay in this same Node
+// process, so a supervisor sees one process to watch and kill.
 import { buildIfStale } from './build-if-stale.mjs';
+import { runRelay } from './build-relay.mjs';
 
 if (process.env.SKIP_BUILD !== '1') buildIfStale();
-// The relay reports its start-up time from here, not counting the build.
-process.env.CASEROOM_START_MARK = String(performance.now());
-register();
-await import('../sync-server/main.ts');
+await runRelay('main');

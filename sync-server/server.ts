@@ -5,6 +5,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+// Imported, not read at run time: the compiled relay (build-relay/) sits elsewhere than this file.
+import packageJson from '../package.json' with { type: 'json' };
 import type { UserId } from '../src/lib/model/ids.ts';
 import { runAdminCommand } from './admin/commands.ts';
 import { listenForAdmin } from './admin/socket.ts';
@@ -43,7 +45,7 @@ export interface RelayDeps {
 /** A refused request's body is read up to this much before the connection closes (the API's largest JSON body). */
 const REFUSED_BODY_BYTES = 64 * 1024;
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = packageJson.version;
 
 export async function createServer(config: Config, deps: RelayDeps = {}): Promise<RelayServer> {
 	const now = deps.now ?? Date.now;
