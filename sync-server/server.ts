@@ -124,7 +124,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 				else if (pathname === '/health')
 					sendJson(res, 200, { ok: true, version: VERSION, uptimeSeconds: Math.round((now() - startedAt) / 1000), secure: requestScheme(req, config.trustProxy) === 'https', connections: sync.connectionCount() + peer.connectionCount() });
 				else if (isApi(pathname)) await api(req, res, pathname);
-				else if (isPeer(pathname)) peer.handleRequest(req, res);
+				else if (isPeer(pathname)) await peer.handleRequest(req, res);
 				else if (pathname === '/sync') sendError(res, 426, 'This is the sync WebSocket: connect with a WebSocket client.', { upgrade: 'websocket' });
 				else if (req.method !== 'GET' && req.method !== 'HEAD') sendError(res, 405, `${pathname} is a page of the app: it accepts GET and HEAD only.`, { allow: 'GET, HEAD' });
 				else await serveStatic(req, res, pathname);
@@ -143,7 +143,11 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			const refused = guard.upgrade(req, socket, kind);
 			if (refused) refuseUpgrade(socket, refused.status, refused.error, refused.headers);
 			else if (kind === 'sync') sync.handleUpgrade(req, socket, head);
-			else peer.handleUpgrade(req, socket, head);
+			else
+				peer.handleUpgrade(req, socket, head).catch((err: unknown) => {
+					log(`PeerJS upgrade failed: ${(err as Error).stack ?? err}`);
+					socket.destroy();
+				});
 		};
 
 		server.on('request', (req, res) => void onRequest(req, res));

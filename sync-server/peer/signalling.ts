@@ -4,10 +4,12 @@
 // Caseroom token and the peer id is `<userId>-<random>`: nobody can speak as someone else's peer. Every frame then
 // passes the signal gate (gate.ts): an offer reaches its callee only when both are members of the conversation
 // it names, so only members can join a conversation's call.
+// The peer package and its Express are loaded on the first /peerjs request or accepted upgrade, not at start: the
+// app opens /peerjs only for a call or a file, and loading them costs the relay's start about a quarter of its time
+// and ~7 MB at rest (README, Figures); the first caller waits for that load once (tens of milliseconds).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
-import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { MAX_SIGNAL_BYTES } from '../config.ts';
@@ -18,18 +20,23 @@ import { createSocketLimiter, type BucketSpec } from '../http/rate-limit.ts';
 import { POLICY_VIOLATION, rawSize } from '../sync/sockets.ts';
 
 export const PEERJS_PATH = '/peerjs';
+const UNAVAILABLE = 'Call signalling is not available on this relay right now: try again in a minute.';
 
 interface ExpressApp {
 	(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void;
 	use(app: unknown): void;
 	disable(setting: string): void;
 }
-/** The express that `peer` itself depends on (it is peer's dependency, not ours; it has no types here). */
-const peerExpress = createRequire(import.meta.resolve('peer'))('express') as () => ExpressApp;
+
+/** The peer package's server: the Express app serving its HTTP endpoint, and its WebSocket server. */
+interface PeerServer {
+	root: ExpressApp;
+	wss: WebSocketServer;
+}
 
 export interface PeerSignalling {
-	handleRequest(req: IncomingMessage, res: ServerResponse): void;
-	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+	handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void>;
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
 	disconnectUser(userId: UserId): void;
 	/** These people were removed from the conversation: its connections involving them end on both sides now. */
 	revoke(userIds: UserId[], conversationId: string): void;
@@ -48,27 +55,38 @@ export function createPeerSignalling(options: {
 	socketLimits?: { messages: BucketSpec; bytes: BucketSpec };
 	log?: (message: string) => void;
 }): PeerSignalling {
-	let wss: WebSocketServer | undefined;
 	const sockets = new Map<WebSocket, UserId>();
 	const peerOfSocket = new Map<WebSocket, string>();
 	const gate = createSignalGate(options.mayRead);
 	/** Live sockets per peer id: PeerJS's reconnect opens a new socket for the same id before the old one closes. */
 	const socketsOfPeer = new Map<string, number>();
-	const app = ExpressPeerServer(options.server, {
-		path: PEERJS_PATH,
-		key: 'peerjs',
-		allow_discovery: false,
-		proxied: options.trustProxy,
-		createWebSocketServer: () => (wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNAL_BYTES }))
-	});
-	// Malformed messages surface as 'error'; without a listener they would crash the process.
-	app.on('error', (err: Error) => options.log?.(`PeerJS: ${err.message}`));
-	// Mounting is what makes the peer server build its routes and WebSocket server (its 'mount' hook).
-	const root = peerExpress();
-	root.disable('x-powered-by');
-	root.use(app);
-	if (!wss) throw new Error('The peer package did not create its WebSocket server (peer version changed?).');
-	const server = wss;
+	let loading: Promise<PeerServer> | undefined;
+	let closed = false;
+	/** The peer server, loaded on first use; a failed load is logged and tried again by the next caller. */
+	const peerServer = () =>
+		(loading ??= startPeerServer(options).catch((err: unknown) => {
+			loading = undefined;
+			options.log?.(`PeerJS: the peer server could not start: ${(err as Error).stack ?? err}`);
+			throw err;
+		}));
+
+	function accept(wss: WebSocketServer, ws: WebSocket, req: IncomingMessage, peerId: string, userId: UserId) {
+		sockets.set(ws, userId);
+		peerOfSocket.set(ws, peerId);
+		socketsOfPeer.set(peerId, (socketsOfPeer.get(peerId) ?? 0) + 1);
+		ws.on('close', () => {
+			sockets.delete(ws);
+			peerOfSocket.delete(ws);
+			const left = (socketsOfPeer.get(peerId) ?? 1) - 1;
+			if (left > 0) socketsOfPeer.set(peerId, left);
+			else {
+				socketsOfPeer.delete(peerId);
+				gate.forget(peerId);
+			}
+		});
+		gatekeep(ws, peerId, userId);
+		wss.emit('connection', ws, req);
+	}
 
 	/** The peer package reads frames through the socket's 'message' event: only what the gate allows reaches it. */
 	function gatekeep(ws: WebSocket, peerId: string, userId: UserId) {
@@ -97,40 +115,32 @@ export function createPeerSignalling(options: {
 	}
 
 	return {
-		handleRequest(req, res) {
+		async handleRequest(req, res) {
 			// Only the server's description is served over HTTP: the app's peers name their own ids (no /id), and
 			// discovery is off. Anything else gets the relay's JSON error, not express's HTML or plain-text pages.
 			const pathname = new URL(req.url ?? '/', 'http://relay').pathname;
 			if (!(pathname === PEERJS_PATH || pathname === `${PEERJS_PATH}/`) || (req.method !== 'GET' && req.method !== 'HEAD'))
 				return sendError(res, 404, `There is no signalling endpoint at ${pathname}: call signalling goes over the WebSocket.`);
-			root(req, res, (err?: unknown) => {
+			const peer = await peerServer().catch(() => null);
+			if (!peer) return sendError(res, 503, UNAVAILABLE);
+			peer.root(req, res, (err?: unknown) => {
 				if (res.headersSent) return void res.destroy();
 				if (err) sendError(res, 400, 'The signalling server could not read this request.');
 				else sendError(res, 404, `There is no signalling endpoint at ${pathname}.`);
 			});
 		},
-		handleUpgrade(req, socket, head) {
+		async handleUpgrade(req, socket, head) {
 			const params = new URL(req.url ?? '/', 'http://relay').searchParams;
-			const userId = options.authenticate(params.get('token') ?? '');
-			if (!userId || !peerIdBelongsTo(params.get('id') ?? '', userId, '-')) return refuseUpgrade(socket, 401);
-			const peerId = params.get('id')!;
-			server.handleUpgrade(req, socket, head, (ws) => {
-				sockets.set(ws, userId);
-				peerOfSocket.set(ws, peerId);
-				socketsOfPeer.set(peerId, (socketsOfPeer.get(peerId) ?? 0) + 1);
-				ws.on('close', () => {
-					sockets.delete(ws);
-					peerOfSocket.delete(ws);
-					const left = (socketsOfPeer.get(peerId) ?? 1) - 1;
-					if (left > 0) socketsOfPeer.set(peerId, left);
-					else {
-						socketsOfPeer.delete(peerId);
-						gate.forget(peerId);
-					}
-				});
-				gatekeep(ws, peerId, userId);
-				server.emit('connection', ws, req);
-			});
+			const token = params.get('token') ?? '';
+			const peerId = params.get('id') ?? '';
+			const userId = options.authenticate(token);
+			if (!userId || !peerIdBelongsTo(peerId, userId, '-')) return refuseUpgrade(socket, 401);
+			const peer = await peerServer().catch(() => null);
+			if (!peer) return refuseUpgrade(socket, 503, UNAVAILABLE);
+			// The first load takes a moment: the relay may be closing by now, or the person disabled.
+			if (closed) return refuseUpgrade(socket, 503, 'The relay is shutting down.');
+			if (options.authenticate(token) !== userId) return refuseUpgrade(socket, 401);
+			peer.wss.handleUpgrade(req, socket, head, (ws) => accept(peer.wss, ws, req, peerId, userId));
 		},
 		disconnectUser(userId) {
 			for (const [ws, owner] of sockets) if (owner === userId) ws.terminate();
@@ -148,8 +158,31 @@ export function createPeerSignalling(options: {
 		},
 		connectionCount: () => sockets.size,
 		close() {
+			closed = true;
 			for (const ws of sockets.keys()) ws.terminate();
-			server.close();
+			void loading?.then(({ wss }) => wss.close(), () => {});
 		}
 	};
+}
+
+async function startPeerServer(options: { server: Server; trustProxy: boolean; log?: (message: string) => void }): Promise<PeerServer> {
+	const { ExpressPeerServer } = await import('peer');
+	/** The express that `peer` itself depends on (it is peer's dependency, not ours; it has no types here). */
+	const peerExpress = createRequire(import.meta.resolve('peer'))('express') as () => ExpressApp;
+	let wss: WebSocketServer | undefined;
+	const app = ExpressPeerServer(options.server, {
+		path: PEERJS_PATH,
+		key: 'peerjs',
+		allow_discovery: false,
+		proxied: options.trustProxy,
+		createWebSocketServer: () => (wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNAL_BYTES }))
+	});
+	// Malformed messages surface as 'error'; without a listener they would crash the process.
+	app.on('error', (err: Error) => options.log?.(`PeerJS: ${err.message}`));
+	// Mounting is what makes the peer server build its routes and WebSocket server (its 'mount' hook).
+	const root = peerExpress();
+	root.disable('x-powered-by');
+	root.use(app);
+	if (!wss) throw new Error('The peer package did not create its WebSocket server (peer version changed?).');
+	return { root, wss };
 }
