@@ -1,7 +1,6 @@
 // The conversation registry API: register a conversation, add members, attach a whiteboard, list one's own.
 // Every change is checked against the policy (src/lib/model/policy.ts), written durably, then announced to sync.
-import { isValidDocumentId } from '@automerge/automerge-repo/slim';
-import { receiptsDocumentId } from '../../src/lib/model/derived-ids.ts';
+import { documentIdBytes, receiptsDocumentId } from '../../src/lib/model/derived-ids.ts';
 import type { CaseId, ConversationId, UserId } from '../../src/lib/model/ids.ts';
 import { checkAddMembers, checkNewConversation, checkRemoveMembers, describeRefusal, type ConversationScope } from '../../src/lib/model/policy.ts';
 import { conversationView } from './api-views.ts';
@@ -105,7 +104,8 @@ function everyDocument(ctx: ApiContext, c: ConversationRecord): string[] {
 }
 
 function documentId(value: unknown): string {
-	if (!isValidDocumentId(value)) throw new HttpError(400, '"documentId" must be an Automerge document id (as in repo.create().documentId).');
+	// 16 bytes, as /sync accepts them; a long string is refused before the (quadratic) base58 decoding.
+	if (typeof value !== 'string' || documentIdBytes(value)?.length !== 16) throw new HttpError(400, '"documentId" must be an Automerge document id (as in repo.create().documentId).');
 	return value;
 }
 
