@@ -31,6 +31,8 @@ export async function buildRelayIfStale(root = process.cwd()) {
 		target: 'node20.19',
 		// The relay's own (the root one extends SvelteKit's, which a fresh clone has not generated yet).
 		tsconfig: 'sync-server/tsconfig.json',
+		// Not loaded by default (they cost ~4 MB at rest): NODE_OPTIONS=--enable-source-maps for stack traces that
+		// name the TypeScript sources. Unminified, the bundle's own lines say which source module they come from.
 		sourcemap: 'linked',
 		metafile: true,
 		write: false,
@@ -50,8 +52,6 @@ export async function runRelay(entry, root = process.cwd()) {
 	process.env.CASEROOM_START_MARK = String(performance.now());
 	const file = join(root, OUT, `${entry}.js`);
 	if (!existsSync(file)) throw new Error(`${OUT}/${entry}.js is missing: run \`node scripts/build-relay.mjs\`, or start without SKIP_BUILD=1.`);
-	// Stack traces in the log name the TypeScript sources.
-	process.setSourceMapsEnabled(true);
 	await import(pathToFileURL(file).href);
 }
 
