@@ -77,7 +77,8 @@ async function storeConversations(dir: string, count: number): Promise<DocumentI
 
 /** Registers them in the relay's directory journal, Petr and Eva as members, in one atomic rewrite. */
 function registerConversations(dataDir: string, ids: DocumentId[]): void {
-	const { journal, records } = openJournal<DirectoryEvent>(join(dataDir, 'directory.jsonl'), decodeDirectoryEvent, () => {});
+	const records: DirectoryEvent[] = [];
+	const { journal } = openJournal<DirectoryEvent>(join(dataDir, 'directory.jsonl'), decodeDirectoryEvent, () => {}, (record) => records.push(record));
 	const registered: DirectoryEvent[] = ids.map((id) => ({
 		type: 'conversationRegistered',
 		conversation: { id: id as never, kind: 'direct', caseId: null, members: [asUserId('eva')], createdBy: asUserId('petr'), createdAt: Date.now() }

@@ -19,6 +19,18 @@ function world(): DirectoryState {
 	return state;
 }
 
+describe('conversationRegistered', () => {
+	it('makes the creator a member, first, once, and records every membership', () => {
+		const state = new DirectoryState();
+		state.apply({ type: 'orgAdded', org: { id: asOrgId('acme'), name: 'Acme' } });
+		for (const id of ['anna', 'tomas', 'petr']) state.apply({ type: 'personAdded', person: person(id) });
+		state.apply({ type: 'conversationRegistered', conversation: { id: conv, kind: 'direct', caseId: null, members: [tomas, petr, tomas], createdBy: anna, createdAt: 1 } });
+		expect(state.conversations.get(conv)!.members).toEqual([anna, tomas, petr]);
+		for (const user of [anna, tomas, petr]) expect(state.memberships.get(user)?.has(conv)).toBe(true);
+		expect(() => state.apply({ type: 'conversationRegistered', conversation: { id: conv, kind: 'direct', caseId: null, members: [petr], createdBy: anna, createdAt: 2 } })).toThrow(/already registered/);
+	});
+});
+
 describe('membersRemoved', () => {
 	it('takes people out of the conversation and their membership lists', () => {
 		const state = world();

@@ -85,11 +85,15 @@ export class DirectoryState {
 			case 'caseAdded':
 				this.cases.set(e.serviceCase.id, e.serviceCase);
 				break;
-			case 'conversationRegistered':
-				this.conversations.set(e.conversation.id, { ...e.conversation, members: [] });
+			case 'conversationRegistered': {
+				// Registering always makes the creator a member. One record, no copies: a replay at start runs this
+				// for every conversation there is.
+				const members = [...new Set([e.conversation.createdBy, ...e.conversation.members])];
+				this.conversations.set(e.conversation.id, { ...e.conversation, members });
 				this.receipts?.set(hex(receiptsIdBytes(e.conversation.id)), e.conversation.id);
-				this.addMembers(e.conversation.id, [e.conversation.createdBy, ...e.conversation.members]);
+				for (const m of members) this.membershipsOf(m).add(e.conversation.id);
 				break;
+			}
 			case 'membersAdded':
 				this.addMembers(e.conversationId, e.members);
 				break;
@@ -165,10 +169,13 @@ export class DirectoryState {
 		const conversation = this.conversations.get(id)!;
 		const added = [...new Set(members)].filter((m) => !conversation.members.includes(m));
 		this.conversations.set(id, { ...conversation, members: [...conversation.members, ...added] });
-		for (const m of added) {
-			if (!this.memberships.has(m)) this.memberships.set(m, new Set());
-			this.memberships.get(m)!.add(id);
-		}
+		for (const m of added) this.membershipsOf(m).add(id);
+	}
+
+	private membershipsOf(userId: UserId): Set<ConversationId> {
+		let set = this.memberships.get(userId);
+		if (!set) this.memberships.set(userId, (set = new Set()));
+		return set;
 	}
 }
 

@@ -63,10 +63,9 @@ export function openJournalStore(dataDir: string, options: OpenStoreOptions = {}
 	const lock = lockDataDir(dataDir, options.holder);
 	try {
 		const path = join(dataDir, 'directory.jsonl');
-		const { journal, records } = openJournal(path, decodeDirectoryEvent, warn);
 		const state = new DirectoryState();
-		for (const record of records) state.apply(record);
-		if (records.length > COMPACT_RATIO * state.liveEntityCount() + COMPACT_SLACK) journal.rewrite(state.snapshot());
+		const { journal, count } = openJournal(path, decodeDirectoryEvent, warn, (event) => state.apply(event));
+		if (count > COMPACT_RATIO * state.liveEntityCount() + COMPACT_SLACK) journal.rewrite(state.snapshot());
 		return journalStore(state, journal, lock.release, options.personalDocumentId);
 	} catch (err) {
 		lock.release();

@@ -15,17 +15,21 @@ export interface Journal<T> {
 
 export interface OpenedJournal<T> {
 	journal: Journal<T>;
-	records: T[];
+	/** How many records it holds. */
+	count: number;
 }
 
-/** Reads every complete record, repairs a torn tail, and opens the file for appending. */
-export function openJournal<T>(path: string, decode: (value: unknown) => T, warn: (message: string) => void): OpenedJournal<T> {
-	const records = existsSync(path) ? readRecords(path, decode, warn) : [];
+/**
+ * Hands every complete record to `onRecord` in order, repairs a torn tail, and opens the file for appending.
+ * Records are handed over as they are parsed and not kept: a replay of thousands holds only what `onRecord` keeps.
+ */
+export function openJournal<T>(path: string, decode: (value: unknown) => T, warn: (message: string) => void, onRecord: (record: T) => void): OpenedJournal<T> {
+	const count = existsSync(path) ? readRecords(path, decode, warn, onRecord) : 0;
 	let fd = openSync(path, 'a', 0o600);
-	if (records.length === 0) fsyncDir(dirname(path));
+	if (count === 0) fsyncDir(dirname(path));
 
 	return {
-		records,
+		count,
 		journal: {
 			append(record) {
 				const before = fstatSync(fd).size;
@@ -69,32 +73,34 @@ export function openJournal<T>(path: string, decode: (value: unknown) => T, warn
 	};
 }
 
-function readRecords<T>(path: string, decode: (value: unknown) => T, warn: (message: string) => void): T[] {
+function readRecords<T>(path: string, decode: (value: unknown) => T, warn: (message: string) => void, onRecord: (record: T) => void): number {
 	const text = readFileSync(path, 'utf8');
 	// Every record is written with its newline in one write: a last line without one was never acknowledged.
-	const lines = text.split('\n');
-	const unfinished = lines.pop() ?? '';
-	const records: T[] = [];
-	let goodBytes = 0;
-	let torn = unfinished !== '';
-	for (let i = 0; i < lines.length; i++) {
-		const line = lines[i]!;
+	const complete = text.lastIndexOf('\n') + 1;
+	let torn = complete < text.length;
+	let count = 0;
+	let kept = complete;
+	for (let at = 0; at < complete; count++) {
+		const end = text.indexOf('\n', at);
+		let record: T;
 		try {
-			records.push(decode(JSON.parse(line)));
+			record = decode(JSON.parse(text.slice(at, end)));
 		} catch (err) {
 			// Only the last line may be damaged (a crash of the machine mid-write); anything earlier is real damage.
-			if (i < lines.length - 1 || unfinished !== '' || !(err instanceof SyntaxError))
-				throw new JournalCorrupt(`${basename(path)} line ${i + 1} cannot be read (${(err as Error).message}). Restore it from a backup.`);
+			if (end + 1 < complete || torn || !(err instanceof SyntaxError))
+				throw new JournalCorrupt(`${basename(path)} line ${count + 1} cannot be read (${(err as Error).message}). Restore it from a backup.`);
 			torn = true;
+			kept = at;
 			break;
 		}
-		goodBytes += Buffer.byteLength(line) + 1;
+		onRecord(record);
+		at = end + 1;
 	}
 	if (torn) {
 		warn(`${basename(path)}: the last line was cut off (the relay was killed while writing it); dropping it.`);
-		truncate(path, goodBytes);
+		truncate(path, Buffer.byteLength(text.slice(0, kept)));
 	}
-	return records;
+	return count;
 }
 
 function truncate(path: string, length: number) {

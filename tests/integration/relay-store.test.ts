@@ -100,6 +100,27 @@ describe('the directory journal', () => {
 		expect(store.person(asUserId('eve'))?.name).toBe('EVE');
 	});
 
+	it('drops a damaged last line that did get its newline, and keeps what came before, multi-byte names included', () => {
+		const dataDir = tempDataDir();
+		dirs.push(dataDir);
+		let store = open(dataDir);
+		fill(store);
+		store.commit({ type: 'personAdded', person: { ...person('zoe', 'acme'), name: 'Zoë Dvořáková' } });
+		const before = describeState(store);
+		store.close();
+		stores.length = 0;
+		const path = join(dataDir, 'directory.jsonl');
+		const good = readFileSync(path);
+		appendFileSync(path, '{"type":"personAdded","person":{"id":"ř\n');
+		const warnings: string[] = [];
+		store = open(dataDir, warnings);
+		expect(warnings.join()).toMatch(/last line was cut off/);
+		expect(describeState(store)).toEqual(before);
+		expect(store.person(asUserId('zoe'))?.name).toBe('Zoë Dvořáková');
+		// Cut at the damaged line's first byte, in bytes (the names before it are longer in UTF-8 than in characters).
+		expect(readFileSync(path).equals(good)).toBe(true);
+	});
+
 	it('refuses to start on damage before the last line', () => {
 		const dataDir = tempDataDir();
 		dirs.push(dataDir);
