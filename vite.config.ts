@@ -14,6 +14,7 @@ export default defineConfig({
 	},
 	test: {
 		include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		globalSetup: ['tests/helpers/global-setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 30_000
 	}

@@ -1,5 +1,6 @@
 // Test helpers shared by every integration test: a real relay in-process on a free port with a temporary
-// DATA_DIR, or as a child process (for kill -9), plus small fetch wrappers for the JSON API.
+// DATA_DIR, or as a child process (for kill -9) compiled as `npm start` runs it, plus small fetch wrappers for the
+// JSON API.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,11 +108,12 @@ export interface ChildRelay {
 }
 
 /**
- * Runs sync-server/main.ts as one child Node process (tsx as an import hook), port 0, and waits for /health.
- * `wrap` runs it through another command, which ends by exec'ing the given arguments (see diskFullWrap).
+ * Runs the compiled relay (build-relay/main.js, built by the test run's global set-up, as `npm start` runs it) as
+ * one child Node process, port 0, and waits for /health. `wrap` runs it through another command, which ends by
+ * exec'ing the given arguments (see diskFullWrap).
  */
 export async function spawnRelay(dataDir: string, env: Record<string, string> = {}, wrap: string[] = []): Promise<ChildRelay> {
-	const [command, ...args] = [...wrap, process.execPath, '--import', 'tsx', 'sync-server/main.ts'];
+	const [command, ...args] = [...wrap, process.execPath, 'build-relay/main.js'];
 	const child = spawn(command!, args, {
 		cwd: ROOT,
 		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, STATIC_DIR: join(ROOT, 'build'), ...env },
@@ -146,12 +148,12 @@ export async function spawnRelay(dataDir: string, env: Record<string, string> = 
 	};
 }
 
-/** Runs the real admin command (`npm run admin -- …`, here without npm's start-up) against DATA_DIR. */
+/** Runs the real admin command (`npm run admin -- …`: the compiled one, here without npm's start-up) against DATA_DIR. */
 export function runAdmin(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
 	return new Promise((resolvePromise) => {
 		execFile(
 			process.execPath,
-			['--import', 'tsx', 'sync-server/admin/cli.ts', ...args],
+			['build-relay/admin.js', ...args],
 			{ cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, timeout: 20_000 },
 			(err, stdout, stderr) => resolvePromise({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
 		);
