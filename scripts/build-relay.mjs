@@ -47,7 +47,8 @@ export async function buildRelayIfStale(root = process.cwd()) {
 
 /** Builds when stale (unless SKIP_BUILD=1: the caller built already), then runs build-relay/<entry>.js in this process. */
 export async function runRelay(entry, root = process.cwd()) {
-	if (process.env.SKIP_BUILD !== '1') await buildRelayIfStale(root);
+	// esbuild's service process would otherwise live as long as the relay it built: `npm start` is one process.
+	if (process.env.SKIP_BUILD !== '1' && (await buildRelayIfStale(root))) await (await import('esbuild')).stop();
 	// The relay reports its start-up time from here, not counting a build.
 	process.env.CASEROOM_START_MARK = String(performance.now());
 	const file = join(root, OUT, `${entry}.js`);

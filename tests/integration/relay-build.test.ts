@@ -1,7 +1,7 @@
 // `npm start` on a clone where the relay was never compiled: its build step compiles build-relay/, the relay runs
-// from it with plain node and answers /health and the app, `npm run admin` talks to it, an unchanged second start
-// compiles nothing, and an edited source is compiled again. Runs in a scratch copy of the tree (node_modules
-// linked), so the compiled relay the other tests share is not touched.
+// from it with plain node, alone in its process, and answers /health and the app; `npm run admin` talks to it; an
+// unchanged second start compiles nothing, and an edited source is compiled again. Runs in a scratch copy of the
+// tree (node_modules linked), so the compiled relay the other tests share is not touched.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ beforeAll(() => {
 afterAll(() => rmSync(clone, { recursive: true, force: true }));
 
 /** `npm start` in the clone, port 0; resolves once /health answers, with everything it printed. */
-async function npmStart(): Promise<{ url: string; output: () => string; stop(): Promise<void> }> {
+async function npmStart(): Promise<{ url: string; pid: number; output: () => string; stop(): Promise<void> }> {
 	const { SKIP_BUILD: _, ...env } = process.env;
 	const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
 		cwd: clone,
@@ -46,6 +46,7 @@ async function npmStart(): Promise<{ url: string; output: () => string; stop(): 
 	}
 	return {
 		url,
+		pid: child.pid!,
 		output: () => output,
 		async stop() {
 			child.kill('SIGTERM');
@@ -69,6 +70,8 @@ describe('npm start on a fresh clone', () => {
 		try {
 			expect(relay.output()).toContain(COMPILING);
 			expect(existsSync(join(clone, 'build-relay', 'main.js'))).toBe(true);
+			// One process: the compiler's service is gone once the relay runs.
+			expect(readFileSync(`/proc/${relay.pid}/task/${relay.pid}/children`, 'utf8').trim()).toBe('');
 			const health = await fetch(`${relay.url}/health`);
 			expect(health.status).toBe(200);
 			expect(await health.json()).toMatchObject({ ok: true, version: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version });
