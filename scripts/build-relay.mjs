@@ -1,8 +1,10 @@
 // Compiles the relay to plain JavaScript in build-relay/, so that `npm start`, `npm run relay` and `npm run admin`
 // run it with plain `node` and compile nothing at start: sync-server/main.ts → main.js, sync-server/admin/cli.ts →
-// admin.js, each one esbuild bundle of the relay's own modules and the src/lib/model/ code they import. Packages stay
-// imports from node_modules (resolved at run time, as from the sources), so a path found through
-// import.meta.resolve still points into node_modules. Rebuilt when missing or older than the files the last build
+// admin.js, esbuild bundles of the relay's own modules and the src/lib/ code they import. A module the relay imports
+// dynamically (import()) becomes a chunk of its own, loaded only then with the packages it imports (chunks/, named
+// by content: a rebuild adds new ones and leaves those a running relay may still load). Packages stay imports from
+// node_modules (resolved at run time, as from the sources), so a path found through import.meta.resolve still points
+// into node_modules. Rebuilt when missing or older than the files the last build
 // read (listed in build-relay/sources.json, its stamp) or than this script.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +30,8 @@ export async function buildRelayIfStale(root = process.cwd()) {
 		packages: 'external',
 		platform: 'node',
 		format: 'esm',
+		splitting: true,
+		chunkNames: 'chunks/[name]-[hash]',
 		target: 'node20.19',
 		// The relay's own (the root one extends SvelteKit's, which a fresh clone has not generated yet).
 		tsconfig: 'sync-server/tsconfig.json',
@@ -38,9 +42,12 @@ export async function buildRelayIfStale(root = process.cwd()) {
 		write: false,
 		logLevel: 'warning'
 	});
-	mkdirSync(join(root, OUT), { recursive: true });
-	// A relay or admin command starting while another process builds must never read a half-written file.
-	for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+	mkdirSync(join(root, OUT, 'chunks'), { recursive: true });
+	// A relay or admin command starting while another process builds must never read a half-written file, nor an
+	// entry point whose chunks are not written yet.
+	const entries = new Set(Object.keys(ENTRIES).map((name) => join(root, OUT, `${name}.js`)));
+	const chunksFirst = [...result.outputFiles].sort((a, b) => Number(entries.has(a.path)) - Number(entries.has(b.path)));
+	for (const file of chunksFirst) writeAtomically(file.path, file.contents);
 	writeAtomically(stamp, JSON.stringify(Object.keys(result.metafile.inputs), null, '\t'));
 	return true;
 }

@@ -9,7 +9,6 @@ import type { DirectoryStore } from '../directory/store.ts';
 import { generatePassword, hashPassword, MAX_PASSWORD_LENGTH } from '../auth/passwords.ts';
 import { isAbsolute } from 'node:path';
 import type { ReportSource } from '../report/report-source.ts';
-import { relayReportBundle, ReportUnavailable, writeBundle } from '../report/relay-report.ts';
 
 export interface AdminContext {
 	store: DirectoryStore;
@@ -43,7 +42,7 @@ export async function runAdminCommand(argv: string[], ctx: AdminContext): Promis
 		const output = await run(command, options, positional, ctx);
 		return { ok: true, output };
 	} catch (err) {
-		if (err instanceof UsageError || err instanceof DirectoryError || err instanceof ReportUnavailable) return { ok: false, output: err.message };
+		if (err instanceof UsageError || err instanceof DirectoryError) return { ok: false, output: err.message };
 		throw err;
 	}
 }
@@ -115,7 +114,13 @@ async function report(source: ReportSource, conversationId: string | undefined, 
 	const out = options.get('out') ?? `service-report-${conversationId}.zip`;
 	// The relay may run in another directory than the command: the CLI sends an absolute path.
 	if (!isAbsolute(out)) fail('--out must be an absolute path here.');
-	const bundle = await relayReportBundle(source, conversationId, { language });
+	// Loaded for this command only: the report's renderer (resvg, a native addon) and ZIP writer would cost the running
+	// relay ~12 MB at rest (README, Figures).
+	const { relayReportBundle, ReportUnavailable, writeBundle } = await import('../report/relay-report.ts');
+	const bundle = await relayReportBundle(source, conversationId, { language }).catch((err: unknown) => {
+		if (err instanceof ReportUnavailable) fail(err.message);
+		throw err;
+	});
 	await writeBundle(bundle, out).catch((err: NodeJS.ErrnoException) =>
 		fail(err.code === 'EEXIST' ? `${out} is being written by another report command.` : `Could not write ${out}: ${err.message}`)
 	);

@@ -1,7 +1,8 @@
 // `npm start` on a clone where the relay was never compiled: its build step compiles build-relay/, the relay runs
-// from it with plain node, alone in its process, and answers /health and the app; `npm run admin` talks to it; an
-// unchanged second start compiles nothing, and an edited source is compiled again. Runs in a scratch copy of the
-// tree (node_modules linked), so the compiled relay the other tests share is not touched.
+// from it with plain node, alone in its process, and answers /health and the app; `npm run admin` talks to it, and
+// its report command loads the report's renderer only then; an unchanged second start compiles nothing, and an
+// edited source is compiled again. Runs in a scratch copy of the tree (node_modules linked), so the compiled relay
+// the other tests share is not touched.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,6 +83,12 @@ describe('npm start on a fresh clone', () => {
 			const list = await npmRunAdmin('list');
 			expect(list.stdout).toMatch(/petr\s+Petr Novák/);
 			expect(list.stderr).not.toContain(COMPILING);
+			// The report's renderer (a native addon) is loaded by the first report command, not at start.
+			const renderer = () => /resvg/.test(readFileSync(`/proc/${relay.pid}/maps`, 'utf8'));
+			expect(renderer()).toBe(false);
+			const report = await npmRunAdmin('report', 'no-such-conversation', '--out', join(clone, 'report.zip'));
+			expect(report.stderr).toContain('There is no conversation no-such-conversation on this relay.');
+			expect(renderer()).toBe(true);
 		} finally {
 			await relay.stop();
 		}
