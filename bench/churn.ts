@@ -81,7 +81,7 @@ async function churnOn(kind: RelayKind, shape: ChurnShape, log: (m: string) => v
 /** What our engine says it holds, for the log: whether the RSS figure is documents kept or memory not returned. */
 async function inMemory(relay: BenchRelay): Promise<string> {
 	const stats = await relay.stats();
-	return stats ? `, ${stats.documents} documents and ${stats.peers} peers in memory` : '';
+	return stats ? `, ${JSON.stringify(stats)}` : '';
 }
 
 /** A reader and the three conversations of theirs a page load opens (theirs alone: see writeAndRead). */

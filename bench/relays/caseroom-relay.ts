@@ -23,7 +23,11 @@ const relay = await createSyncRelay({
 	}
 });
 const server = http.createServer((req, res) => {
-	if (req.method === 'GET' && req.url === '/stats') return res.writeHead(200).end(JSON.stringify(relay.stats()));
+	if (req.method === 'GET' && req.url === '/stats') {
+		const m = process.memoryUsage();
+		const mb = (n: number) => Math.round(n / 1e5) / 10;
+		return res.writeHead(200).end(JSON.stringify({ ...relay.stats(), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers) }));
+	}
 	if (req.method !== 'POST' || req.url !== '/grant') return res.writeHead(200).end('ok');
 	let body = '';
 	req.on('data', (d) => (body += d));
