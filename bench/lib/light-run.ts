@@ -5,11 +5,8 @@ import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-re
 import { cpuMs } from './proc.ts';
 import { LightClient } from './light-client.ts';
 import { startRelay, type RelayKind } from './relays.ts';
-import { percentile, sleep } from './stats.ts';
-import type { SyncRunResult, SyncShape } from './sync-run.ts';
-
-const WARMUP_MS = 5000;
-const DRAIN_MS = 2000;
+import { sleep } from './stats.ts';
+import { DRAIN_MS, summarizeRun, WARMUP_MS, type SyncRunResult, type SyncShape } from './sync-run.ts';
 
 export async function runLightShape(kind: RelayKind, shape: SyncShape): Promise<SyncRunResult> {
 	const relay = await startRelay(kind);
@@ -68,25 +65,7 @@ export async function runLightShape(kind: RelayKind, shape: SyncShape): Promise<
 		await sleep(DRAIN_MS);
 		const cpuUsed = cpuMs(relay.pid) - cpuStart;
 
-		const first: number[] = [];
-		const last: number[] = [];
-		let lost = 0;
-		for (const key of measured) {
-			const times = arrivals.get(key) ?? [];
-			lost += shape.readers - times.length;
-			if (times.length === 0) continue;
-			first.push(Math.min(...times));
-			last.push(Math.max(...times));
-		}
-		return {
-			firstP50: percentile(first, 50),
-			firstP99: percentile(first, 99),
-			lastP50: percentile(last, 50),
-			lastP99: percentile(last, 99),
-			cpuPerDeliveryUs: (cpuUsed * 1000) / (measured.length * shape.readers),
-			lost,
-			changes: measured.length
-		};
+		return summarizeRun(measured, arrivals, shape.readers, cpuUsed);
 	} finally {
 		timers.forEach((t) => (clearInterval(t), clearTimeout(t)));
 		clients.forEach((c) => c.close());

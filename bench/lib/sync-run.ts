@@ -38,8 +38,31 @@ export interface BenchDoc {
 
 // The first seconds of traffic pay V8's tier-up of the Automerge wasm in background threads (about 1 s of CPU):
 // measuring from the start would charge it to the first few hundred deliveries.
-const WARMUP_MS = 5000;
-const DRAIN_MS = 2000;
+export const WARMUP_MS = 5000;
+export const DRAIN_MS = 2000;
+
+/** The figures of a run from the changes measured, when each reader had each (ms after it was made), the relay's CPU. */
+export function summarizeRun(measured: string[], arrivals: Map<string, number[]>, readers: number, cpuUsedMs: number): SyncRunResult {
+	const first: number[] = [];
+	const last: number[] = [];
+	let lost = 0;
+	for (const key of measured) {
+		const times = arrivals.get(key) ?? [];
+		lost += readers - times.length;
+		if (times.length === 0) continue;
+		first.push(Math.min(...times));
+		last.push(Math.max(...times));
+	}
+	return {
+		firstP50: percentile(first, 50),
+		firstP99: percentile(first, 99),
+		lastP50: percentile(last, 50),
+		lastP99: percentile(last, 99),
+		cpuPerDeliveryUs: (cpuUsedMs * 1000) / (measured.length * readers),
+		lost,
+		changes: measured.length
+	};
+}
 
 export async function runSyncShape(kind: RelayKind, shape: SyncShape): Promise<SyncRunResult> {
 	const relay = await startRelay(kind);
@@ -85,27 +108,7 @@ export async function runSyncShape(kind: RelayKind, shape: SyncShape): Promise<S
 		await sleep(DRAIN_MS);
 		const cpuUsed = cpuMs(relay.pid) - cpuStart;
 
-		const measured = sent.filter((c) => c.measured);
-		const first: number[] = [];
-		const last: number[] = [];
-		let lost = 0;
-		for (const { key } of measured) {
-			const times = arrivals.get(key) ?? [];
-			lost += shape.readers - times.length;
-			if (times.length === 0) continue;
-			first.push(Math.min(...times));
-			last.push(Math.max(...times));
-		}
-		const deliveries = measured.length * shape.readers;
-		return {
-			firstP50: percentile(first, 50),
-			firstP99: percentile(first, 99),
-			lastP50: percentile(last, 50),
-			lastP99: percentile(last, 99),
-			cpuPerDeliveryUs: (cpuUsed * 1000) / deliveries,
-			lost,
-			changes: measured.length
-		};
+		return summarizeRun(sent.filter((c) => c.measured).map((c) => c.key), arrivals, shape.readers, cpuUsed);
 	} finally {
 		timers.forEach(clearInterval);
 		await Promise.all(clients.map((c) => c.shutdown()));
