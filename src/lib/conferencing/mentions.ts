@@ -1,13 +1,12 @@
 // Reads no UI state. @mentions: the name being typed after "@" in the Message field, the members it may mean,
-// putting the chosen name in, which members a text names, and a text cut into plain and mention parts for display.
-// A mention is "@" and a member's full name, so what the text says is what counts, however it was typed.
+// putting the chosen name in, and which members a text names. Cutting a text into plain and mention parts for display
+// is the model's (message-text.ts), shared with the service report. A mention is "@" and a member's full name, so
+// what the text says is what counts, however it was typed.
 import type { UserId } from '$lib/model/ids';
+import { splitMentions, type Mentionable } from '$lib/model/message-text';
 import { foldForSearch } from './conversation-list';
 
-export interface Mentionable {
-	id: UserId;
-	name: string;
-}
+export { splitMentions, type Mentionable, type MentionSegment } from '$lib/model/message-text';
 
 /** The "@…" being typed just before the caret: where its "@" is and what follows so far; null when there is none. */
 export function mentionQuery(text: string, caret: number): { start: number; query: string } | null {
@@ -38,32 +37,7 @@ export function insertMention(text: string, start: number, caret: number, name: 
 	return { text: text.slice(0, start) + inserted + text.slice(caret), caret: start + inserted.length };
 }
 
-export type MentionSegment = { kind: 'text'; text: string } | { kind: 'mention'; text: string; userId: UserId };
-
-/** The text cut at every "@Full Name" of these people (the longest name first, so "@Anna Horáková" beats "@Anna"). */
-export function splitMentions(text: string, people: readonly Mentionable[]): MentionSegment[] {
-	const named = [...people].filter((p) => p.name).sort((a, b) => b.name.length - a.name.length);
-	const segments: MentionSegment[] = [];
-	let plain = '';
-	for (let i = 0; i < text.length; ) {
-		const person = text[i] === '@' && (i === 0 || !isLetter(text[i - 1]!)) ? named.find((p) => mentionAt(text, i, p.name)) : undefined;
-		if (!person) {
-			plain += text[i++];
-			continue;
-		}
-		if (plain) segments.push({ kind: 'text', text: plain });
-		plain = '';
-		segments.push({ kind: 'mention', text: `@${person.name}`, userId: person.id });
-		i += person.name.length + 1;
-	}
-	if (plain) segments.push({ kind: 'text', text: plain });
-	return segments;
-}
-
 /** The people a text names with "@Full Name". */
 export function mentionedIn(text: string, people: readonly Mentionable[]): UserId[] {
 	return [...new Set(splitMentions(text, people).flatMap((s) => (s.kind === 'mention' ? [s.userId] : [])))];
 }
-
-const isLetter = (c: string) => /[\p{L}\p{N}]/u.test(c);
-const mentionAt = (text: string, at: number, name: string) => text.startsWith(name, at + 1) && !isLetter(text[at + 1 + name.length] ?? ' ');

@@ -5,6 +5,7 @@ import type { UserId } from '$lib/model/ids';
 import type { MessageKey } from '$lib/i18n/messages';
 import { formatDuration } from '$lib/i18n/format';
 import { isVoiceNote } from '$lib/model/file-media';
+import { firstLine } from '$lib/model/message-text';
 
 export type Row =
 	| { kind: 'day'; key: string; at: number }
@@ -85,11 +86,6 @@ export function quotedText(message: Message, doc: Pick<ConversationDoc, 'members
 	if (message.kind !== 'text') return describeEvent(message, doc)!;
 	if (message.deletedAt !== undefined) return { key: 'message.deleted', params: {} };
 	return { text: firstLine(message.text) };
-}
-
-function firstLine(text: string): string {
-	const line = text.split('\n', 1)[0] ?? '';
-	return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 
 export type SeenSummary = { kind: 'one'; userId: UserId; at: number } | { kind: 'some'; count: number; total: number };
