@@ -11,7 +11,7 @@ import { upgradeConversation } from '../../src/lib/model/conversation.ts';
 import { isWhiteboardDoc } from '../../src/lib/whiteboard/board.ts';
 import type { WhiteboardDoc } from '../../src/lib/whiteboard/schema.ts';
 import type { BoardSvg } from '../../src/lib/whiteboard/board-svg.ts';
-import { buildReportRecord } from '../../src/lib/report/build.ts';
+import { buildReportRecord, thumbnailsOf } from '../../src/lib/report/build.ts';
 import { makeReportBundle, type ReportBundle } from '../../src/lib/report/report-bundle.ts';
 import type { ReportLocale } from '../../src/lib/report/schema.ts';
 import type { ReportSource } from './report-source.ts';
@@ -43,6 +43,7 @@ export async function relayReportBundle(source: ReportSource, conversationId: st
 	return makeReportBundle({
 		record,
 		boards,
+		thumbnails: thumbnailsOf(conversation),
 		generatedAt: options.now ?? Date.now(),
 		generatedBy: { id: 'relay-admin', name: 'Relay administrator', on: 'relay', language: options.language },
 		timeZone: options.timeZone,

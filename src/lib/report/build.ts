@@ -2,7 +2,9 @@
 // whiteboards as far as they are here, and the directory's organisations, people and cases. Pure and deterministic
 // (sorted, nothing device-local), so a tablet and the relay make the same record from the same documents.
 import { messagesInTimeOrder } from '../model/conversation';
-import type { ConversationDoc, Message } from '../model/conversation-schema';
+import type { ConversationDoc, Message, Thumbnail } from '../model/conversation-schema';
+import { isDuration, isVoiceNote, thumbnailOf } from '../model/file-media';
+import { isDeleted } from '../model/message-edits';
 import type { DirectoryView } from '../model/directory';
 import type { OrgId, UserId } from '../model/ids';
 import { visibleElements } from '../whiteboard/board';
@@ -89,8 +91,19 @@ function reportMembers(src: ReportSources): ReportMember[] {
 function timelineEntry(doc: ConversationDoc, m: Message): TimelineEntry {
 	const base = { id: m.id, at: m.at, author: m.author };
 	switch (m.kind) {
-		case 'text':
-			return { ...base, kind: 'text', text: m.text };
+		case 'text': {
+			// A deletion merged with an edit made elsewhere at the same time may leave text behind: it is still deleted.
+			const deleted = isDeleted(m);
+			return {
+				...base,
+				kind: 'text',
+				text: deleted ? '' : m.text,
+				replyTo: m.replyTo ?? null,
+				mentions: deleted ? [] : [...(m.mentions ?? [])],
+				editedAt: m.editedAt ?? null,
+				deletedAt: m.deletedAt ?? null
+			};
+		}
 		case 'system': {
 			const e = m.event;
 			if (e.type === 'created') return { ...base, kind: 'event', event: 'created', members: [] };
@@ -99,8 +112,10 @@ function timelineEntry(doc: ConversationDoc, m: Message): TimelineEntry {
 		}
 		case 'whiteboard':
 			return { ...base, kind: 'whiteboard', whiteboard: m.documentId };
-		case 'file':
-			return { ...base, kind: 'file', sha256: m.sha256, photo: isSafePicture(doc.files[m.sha256]?.type ?? '') };
+		case 'file': {
+			const meta = doc.files[m.sha256];
+			return { ...base, kind: 'file', sha256: m.sha256, photo: isSafePicture(meta?.type ?? ''), voiceNote: isVoiceNote(meta) };
+		}
 		case 'call':
 			return { ...base, kind: 'call', event: m.event, call: m.startedId ?? m.id, participants: [...m.participants], durationMs: m.durationMs ?? null };
 	}
@@ -118,7 +133,28 @@ function reportWhiteboards(src: ReportSources): ReportWhiteboard[] {
 function reportFiles(doc: ConversationDoc): ReportFile[] {
 	const files = Object.values(doc.files).sort((a, b) => a.uploadedAt - b.uploadedAt || byText(a.sha256, b.sha256));
 	const paths = bundlePaths('files', files.map((f) => f.name));
-	return files.map((f, i) => ({ sha256: f.sha256, name: f.name, type: f.type, size: f.size, sharedBy: f.uploadedBy, sharedAt: f.uploadedAt, path: paths[i]! }));
+	return files.map((f, i) => {
+		const thumbnail = thumbnailOf(f);
+		return {
+			sha256: f.sha256,
+			name: f.name,
+			type: f.type,
+			size: f.size,
+			sharedBy: f.uploadedBy,
+			sharedAt: f.uploadedAt,
+			path: paths[i]!,
+			durationMs: isDuration(f.durationMs) ? f.durationMs : null,
+			thumbnail: thumbnail && { type: thumbnail.type, width: thumbnail.width, height: thumbnail.height, size: thumbnail.bytes.length }
+		};
+	});
+}
+
+/** The photos' thumbnails the conversation holds, by SHA-256: what report.html shows them with (not in the record). */
+export function thumbnailsOf(doc: ConversationDoc): Map<string, Thumbnail> {
+	return new Map(Object.values(doc.files).flatMap((f) => {
+		const thumbnail = thumbnailOf(f);
+		return thumbnail ? [[f.sha256, thumbnail] as const] : [];
+	}));
 }
 
 function reportCalls(timeline: Message[]): ReportCall[] {

@@ -1,15 +1,18 @@
 // The report on this device, from what this device holds: the conversation's boards from the local Repo (a board
 // not here within a moment counts as missing rather than holding the report up), which files are whole in the
-// IndexedDB blob store, photos as object URLs, and the bundle streamed from the same store, chunk by chunk.
+// IndexedDB blob store, photos as object URLs (their thumbnails from the conversation until then, or for good when
+// the photo is not here), and the bundle streamed from the same store, chunk by chunk.
 import type { DocumentId, Repo } from '@automerge/automerge-repo/slim';
 import type { BlobStore } from '$lib/files/blob-store';
+import type { FileMeta } from '$lib/model/conversation-schema';
+import { thumbnailOf } from '$lib/model/file-media';
 import { storedBlob } from '$lib/files/file-fetch';
 import { isWhiteboardDoc } from '$lib/whiteboard/board';
 import type { BoardSvg } from '$lib/whiteboard/board-svg';
 import type { WhiteboardDoc } from '$lib/whiteboard/schema';
 import { sanitizeFileName } from '$lib/files/file-name';
-import { makeReportBundle, type ReportBundle } from './report-bundle';
-import type { ReportGenerator, ReportRecord } from './schema';
+import { makeReportBundle, type ReportBundle, type ReportBundleSources } from './report-bundle';
+import type { ReportRecord } from './schema';
 
 /** The boards' documents as far as this device has them within `waitMs`. */
 export async function loadBoards(repo: Repo, ids: readonly string[], waitMs = 1500): Promise<Map<string, WhiteboardDoc | undefined>> {
@@ -44,6 +47,24 @@ export async function photoUrls(store: BlobStore, photos: readonly { sha256: str
 	return new Map(urls.filter((u) => u !== null));
 }
 
+/** Object URLs of the files' thumbnails, each made once while the report is open; `revoke()` lets them all go. */
+export function thumbnailUrls() {
+	const urls = new Map<string, string>();
+	return {
+		get(file: FileMeta | undefined): string | null {
+			const thumbnail = thumbnailOf(file);
+			if (!file || !thumbnail) return null;
+			let url = urls.get(file.sha256);
+			if (!url) urls.set(file.sha256, (url = URL.createObjectURL(new Blob([thumbnail.bytes as Uint8Array<ArrayBuffer>], { type: thumbnail.type }))));
+			return url;
+		},
+		revoke() {
+			for (const url of urls.values()) URL.revokeObjectURL(url);
+			urls.clear();
+		}
+	};
+}
+
 /** An SVG drawn into a canvas and saved as PNG, at the SVG's pixel size. */
 export async function rasteriseInBrowser(board: BoardSvg): Promise<Uint8Array> {
 	const url = URL.createObjectURL(new Blob([board.svg], { type: 'image/svg+xml' }));
@@ -61,24 +82,15 @@ export async function rasteriseInBrowser(board: BoardSvg): Promise<Uint8Array> {
 	}
 }
 
-export function deviceBundle(
-	store: BlobStore,
-	record: ReportRecord,
-	boards: ReadonlyMap<string, WhiteboardDoc | undefined>,
-	by: ReportGenerator,
-	onFile?: (done: number, total: number) => void
-): Promise<ReportBundle> {
+export function deviceBundle(store: BlobStore, sources: Pick<ReportBundleSources, 'record' | 'boards' | 'thumbnails' | 'generatedBy' | 'onFile'>): Promise<ReportBundle> {
 	return makeReportBundle({
-		record,
-		boards,
+		...sources,
 		generatedAt: Date.now(),
-		generatedBy: by,
 		async stored(sha) {
 			const manifest = (await store.has(sha)) ? await store.manifest(sha) : undefined;
 			return manifest && { manifest, getChunk: (index) => store.getChunk(sha, index) };
 		},
-		rasterise: rasteriseInBrowser,
-		onFile
+		rasterise: rasteriseInBrowser
 	});
 }
 

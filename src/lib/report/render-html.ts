@@ -1,18 +1,24 @@
 // Reads no UI state. The service report as HTML, from its record alone: the app shows it (and prints it to PDF)
 // and the bundle's report.html is the same markup in a whole document with its stylesheet, made on a tablet or on
-// the relay alike. Every word people typed is escaped; pictures come from `assets` (inline SVG for boards, a URL
-// for photos: an object URL on screen, the file's path inside the bundle).
+// the relay alike. Every word people typed is escaped; pictures come from `assets` (inline SVG for boards; for
+// photos, on screen the photo's object URL or its thumbnail's, in report.html the thumbnail inline as a data: URL
+// linked to the photo's file in the bundle). A reply quotes the message it answers, an edited message says when, a
+// deleted one says only that it was deleted, and mentions are marked.
+import { firstLine, splitMentions } from '../model/message-text';
 import { cssString, esc } from './escape';
 import { reportFormat, type ReportFormat } from './report-format';
 import { reportText, type ReportText } from './report-messages';
-import type { ReportLocale, ServiceReport, TimelineEntry } from './schema';
+import type { ReportFile, ReportLocale, ServiceReport, TimelineEntry } from './schema';
 import { REPORT_CSS } from './report-css';
 
 export interface ReportAssets {
 	/** The board drawn as inline SVG, or null when its document is not here. */
 	whiteboardSvg(id: string): string | null;
-	/** Where a photo can be loaded from, '' when it is here but its URL is set later, null when its bytes are not here. */
-	photoSrc(sha256: string): string | null;
+	/**
+	 * A photo's picture: `src` is where it loads from ('' when the app sets it later, by the img's data-photo), `link`
+	 * where the whole photo is (report.html: its file in the bundle); null when there is no picture of it here.
+	 */
+	photo(sha256: string): { src: string; link: string | null } | null;
 }
 
 export interface RenderOptions {
@@ -29,6 +35,8 @@ interface Ctx {
 	assets: ReportAssets;
 	name: (id: string) => string;
 	missing: ReadonlySet<string>;
+	entries: ReadonlyMap<string, TimelineEntry>;
+	files: ReadonlyMap<string, ReportFile>;
 }
 
 /** The report's article: what the app shows inside its report screen. */
@@ -40,7 +48,9 @@ export function reportBodyHtml(r: ServiceReport, options: RenderOptions): string
 		f: reportFormat(options.locale, options.timeZone),
 		assets: options.assets,
 		name: (id) => names.get(id) ?? id,
-		missing: new Set(r.bundle.missingFiles)
+		missing: new Set(r.bundle.missingFiles),
+		entries: new Map(r.timeline.map((e) => [e.id as string, e])),
+		files: new Map(r.files.map((f) => [f.sha256, f]))
 	};
 	return `<article class="service-report" lang="${options.locale}">${[header(c), people(c), timeline(c), whiteboards(c), files(c), calls(c), footer(c)].join('')}</article>`;
 }
@@ -97,37 +107,78 @@ function timeline(c: Ctx): string {
 	return `<section class="timeline"><h2>${esc(c.t('doc.timeline'))}</h2><ol>${entries.join('')}</ol></section>`;
 }
 
+type EventEntry = Exclude<TimelineEntry, { kind: 'text' }>;
+
 function entryBody(c: Ctx, e: TimelineEntry): string {
-	const { t, r } = c;
-	const names = (ids: readonly string[]) => ids.map(c.name).join(', ');
 	switch (e.kind) {
 		case 'text':
-			return `<p class="text">${esc(e.text)}</p>`;
-		case 'event': {
-			const key = e.event === 'created' ? 'doc.created' : e.event === 'left' ? 'doc.left' : e.event === 'members-added' ? 'doc.added' : 'doc.removedPeople';
-			return `<p class="event">${esc(t(key, { names: names(e.members) }))}</p>`;
-		}
+			return textBody(c, e);
+		case 'event':
+		case 'call':
+			return `<p class="event">${esc(eventLine(c, e))}</p>`;
 		case 'whiteboard': {
-			const board = r.whiteboards.find((w) => w.id === e.whiteboard);
+			const board = c.r.whiteboards.find((w) => w.id === e.whiteboard);
 			const svg = c.assets.whiteboardSvg(e.whiteboard);
 			const title = board?.title ?? e.whiteboard;
-			const picture = svg ? `<div class="board" role="img" aria-label="${esc(title)}">${svg}</div>` : `<p class="missing">${esc(t('doc.boardMissing'))}</p>`;
-			return `<p class="event">${esc(t('doc.whiteboardStarted', { title }))}</p><figure>${picture}<figcaption>${esc(title)}${board?.elementCount != null ? ` · ${esc(t('doc.elements', { n: board.elementCount }))}` : ''}</figcaption></figure>`;
+			const picture = svg ? `<div class="board" role="img" aria-label="${esc(title)}">${svg}</div>` : `<p class="missing">${esc(c.t('doc.boardMissing'))}</p>`;
+			return `<p class="event">${esc(eventLine(c, e))}</p><figure>${picture}<figcaption>${esc(title)}${board?.elementCount != null ? ` · ${esc(c.t('doc.elements', { n: board.elementCount }))}` : ''}</figcaption></figure>`;
 		}
 		case 'file': {
-			const file = r.files.find((x) => x.sha256 === e.sha256);
+			const gone = c.missing.has(e.sha256) ? ` <span class="missing">(${esc(c.t('doc.notHere'))})</span>` : '';
+			return `<p class="event">${esc(eventLine(c, e))}${gone}</p>${e.photo ? photoFigure(c, e.sha256) : ''}`;
+		}
+	}
+}
+
+/** What an entry other than a text says, in one line: in the timeline, and in the quote of a reply to it. */
+function eventLine(c: Ctx, e: EventEntry): string {
+	const { t } = c;
+	const names = (ids: readonly string[]) => ids.map(c.name).join(', ');
+	switch (e.kind) {
+		case 'event': {
+			const key = e.event === 'created' ? 'doc.created' : e.event === 'left' ? 'doc.left' : e.event === 'members-added' ? 'doc.added' : 'doc.removedPeople';
+			return t(key, { names: names(e.members) });
+		}
+		case 'whiteboard':
+			return t('doc.whiteboardStarted', { title: c.r.whiteboards.find((w) => w.id === e.whiteboard)?.title ?? e.whiteboard });
+		case 'file': {
+			const file = c.files.get(e.sha256);
 			const name = file?.name ?? e.sha256;
-			const src = e.photo ? c.assets.photoSrc(e.sha256) : null;
-			// An empty source: the photo is here but its URL comes later (the app sets it on the img by data-photo).
-			const picture = src === null ? '' : `<figure><img${src ? ` src="${esc(src)}"` : ''} data-photo="${e.sha256}" alt="${esc(name)}" decoding="async"></figure>`;
-			const gone = c.missing.has(e.sha256) ? ` <span class="missing">(${esc(t('doc.notHere'))})</span>` : '';
-			return `<p class="event">${esc(t('doc.fileShared', { name }))}${gone}</p>${picture}`;
+			return e.voiceNote && file?.durationMs != null ? t('doc.voiceNote', { duration: c.f.duration(file.durationMs), name }) : t('doc.fileShared', { name });
 		}
 		case 'call':
-			return e.event === 'started'
-				? `<p class="event">${esc(t('doc.callStarted'))}</p>`
-				: `<p class="event">${esc(t('doc.callEnded', { duration: c.f.duration(e.durationMs ?? 0), people: names(e.participants) }))}</p>`;
+			return e.event === 'started' ? t('doc.callStarted') : t('doc.callEnded', { duration: c.f.duration(e.durationMs ?? 0), people: names(e.participants) });
 	}
+}
+
+/** A message: the one it answers quoted, its text with mentions marked and when it was edited; or only that it was deleted. */
+function textBody(c: Ctx, e: Extract<TimelineEntry, { kind: 'text' }>): string {
+	if (e.deletedAt !== null) return `<p class="deleted">${esc(c.t('doc.deleted'))} <span class="when">(${esc(c.f.dateTime(e.deletedAt))})</span></p>`;
+	const named = e.mentions.map((id) => ({ id, name: c.name(id) }));
+	const text = splitMentions(e.text, named)
+		.map((s) => (s.kind === 'mention' ? `<span class="mention">${esc(s.text)}</span>` : esc(s.text)))
+		.join('');
+	const edited = e.editedAt !== null ? ` <span class="when">(${esc(c.t('doc.edited', { at: c.f.dateTime(e.editedAt) }))})</span>` : '';
+	return `${e.replyTo !== null ? quote(c, e.replyTo) : ''}<p class="text">${text}${edited}</p>`;
+}
+
+/** Who wrote the message a reply answers and its first line (or that it was deleted), linked to it. */
+function quote(c: Ctx, id: string): string {
+	const quoted = c.entries.get(id);
+	if (!quoted) return `<p class="quote gone">${esc(c.t('doc.quoteGone'))}</p>`;
+	const line = quoted.kind !== 'text' ? eventLine(c, quoted) : quoted.deletedAt !== null ? c.t('doc.deleted') : firstLine(quoted.text);
+	return `<a class="quote${quoted.kind === 'text' && quoted.deletedAt !== null ? ' deleted' : ''}" href="#m-${esc(id)}"><strong>${esc(c.name(quoted.author))}</strong> <span>${esc(line)}</span></a>`;
+}
+
+function photoFigure(c: Ctx, sha256: string): string {
+	const photo = c.assets.photo(sha256);
+	if (!photo) return '';
+	const name = c.files.get(sha256)?.name ?? sha256;
+	// An empty source: the app sets the URL on the img later, by its data-photo.
+	const img = `<img${photo.src ? ` src="${esc(photo.src)}"` : ''} data-photo="${sha256}" alt="${esc(name)}" decoding="async">`;
+	if (!photo.link) return `<figure>${img}</figure>`;
+	const path = c.files.get(sha256)?.path ?? name;
+	return `<figure><a href="${esc(photo.link)}">${img}</a><figcaption><a href="${esc(photo.link)}">${esc(path)}</a></figcaption></figure>`;
 }
 
 function whiteboards({ r, t, f, name }: Ctx): string {
@@ -143,7 +194,7 @@ function files({ r, t, f, name, missing }: Ctx): string {
 	const head = ['doc.name', 'doc.type', 'doc.size', 'doc.sharedBy', 'doc.when'] as const;
 	const rows = r.files.map(
 		(x) =>
-			`<tr><td>${esc(x.name)}${missing.has(x.sha256) ? ` <span class="missing">(${esc(t('doc.notHere'))})</span>` : ''}</td><td>${esc(x.type)}</td><td>${esc(f.size(x.size))}</td><td>${esc(name(x.sharedBy))}</td><td>${esc(f.dateTime(x.sharedAt))}</td></tr>` +
+			`<tr><td>${esc(x.name)}${missing.has(x.sha256) ? ` <span class="missing">(${esc(t('doc.notHere'))})</span>` : ''}</td><td>${esc(x.type)}${x.durationMs !== null ? `, ${esc(f.duration(x.durationMs))}` : ''}</td><td>${esc(f.size(x.size))}</td><td>${esc(name(x.sharedBy))}</td><td>${esc(f.dateTime(x.sharedAt))}</td></tr>` +
 			`<tr class="hash"><td colspan="5"><span class="muted">${esc(t('doc.sha256'))}</span> <code>${x.sha256}</code></td></tr>`
 	);
 	const note = missing.size > 0 ? `<p class="missing-note" role="note">${esc(t('doc.missingFiles', { missing: missing.size, total: r.files.length }))}</p>` : '';

@@ -1,12 +1,15 @@
 // The bundle from the documents, the same steps on a tablet and on the relay: which files and boards are here, the
-// report (record + who/when + what is missing), report.html with the boards inline and photos pointing at their
-// files inside the bundle, a PNG per board, and the ZIP stream. Where bytes come from and how an SVG becomes a PNG
+// report (record + who/when + what is missing), report.html with the boards inline and each photo as its thumbnail
+// from the conversation, inline (so report.html shows every photo on its own, even one whose file is not here),
+// linked to the photo's file in the bundle, a PNG per board, and the ZIP stream. Where bytes come from and how an SVG becomes a PNG
 // are the caller's (IndexedDB and a canvas in the browser; the relay's blob store and resvg on the relay).
+import type { Thumbnail } from '../model/conversation-schema';
 import type { ChunkManifest } from '../model/file-manifest';
 import { boardSvg, type BoardSvg } from '../whiteboard/board-svg';
 import type { WhiteboardDoc } from '../whiteboard/schema';
 import { serviceReport } from './build';
 import { bundleStream, verifiedChunks, type BundleFile } from './bundle';
+import { bytesToBase64 } from './escape';
 import { reportDocumentHtml } from './render-html';
 import type { ReportGenerator, ReportRecord, ServiceReport } from './schema';
 
@@ -18,6 +21,8 @@ export interface StoredFile {
 export interface ReportBundleSources {
 	record: ReportRecord;
 	boards: ReadonlyMap<string, WhiteboardDoc | undefined>;
+	/** The photos' thumbnails from the conversation (build.ts' thumbnailsOf). */
+	thumbnails: ReadonlyMap<string, Thumbnail>;
 	generatedAt: number;
 	generatedBy: ReportGenerator;
 	/** The file's manifest and chunks when every chunk of it is here; undefined otherwise. */
@@ -53,11 +58,19 @@ export async function makeReportBundle(src: ReportBundleSources): Promise<Report
 		missingFiles: record.files.filter((f) => !here.has(f.sha256)).map((f) => f.sha256),
 		missingWhiteboards: record.whiteboards.filter((w) => !svgs.has(w.id)).map((w) => w.id)
 	});
-	const pathOf = new Map(record.files.map((f) => [f.sha256, f.path]));
+	const pathOf = new Map(record.files.map((f) => [f.sha256, relativeUrl(f.path)]));
 	const html = reportDocumentHtml(report, {
 		locale: src.generatedBy.language,
 		timeZone: src.timeZone,
-		assets: { whiteboardSvg: (id) => svgs.get(id)?.svg ?? null, photoSrc: (sha) => (here.has(sha) ? relativeUrl(pathOf.get(sha)!) : null) }
+		assets: {
+			whiteboardSvg: (id) => svgs.get(id)?.svg ?? null,
+			photo(sha) {
+				const thumbnail = src.thumbnails.get(sha);
+				const file = here.has(sha) ? pathOf.get(sha)! : null;
+				if (thumbnail) return { src: `data:${thumbnail.type};base64,${bytesToBase64(thumbnail.bytes)}`, link: file };
+				return file === null ? null : { src: file, link: file };
+			}
+		}
 	});
 	const pngs: { path: string; bytes: Uint8Array }[] = [];
 	for (const board of record.whiteboards) {

@@ -2,10 +2,15 @@
 // documents. Versioned: `schemaVersion` changes whenever a reader would have to change. The record holds nothing
 // device-local, so the same conversation gives the same record on every member's device and on the relay; who made
 // it, when, in which language, and what this bundle lacks stand apart (`generatedAt`, `generatedBy`, `bundle`).
+//   1: the first version.
+//   2: a text entry says what it answers (`replyTo`), whom it names (`mentions`), when it was edited (`editedAt`) or
+//      deleted (`deletedAt`; its text is then empty); a file entry says whether it is a voice note; a file carries
+//      its recording's `durationMs` and whether the conversation holds its `thumbnail` (never the thumbnail's bytes).
 import type { MessageId, OrgId, UserId } from '../model/ids';
 import type { Role } from '../model/directory';
+import type { ThumbnailType } from '../model/conversation-schema';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export type ReportLocale = 'en' | 'cs' | 'de';
 
@@ -37,10 +42,20 @@ interface EntryBase {
 }
 
 export type TimelineEntry =
-	| (EntryBase & { kind: 'text'; text: string })
+	| (EntryBase & {
+			kind: 'text';
+			/** Empty once deleted. */
+			text: string;
+			/** The entry this one answers (its id in this timeline). */
+			replyTo: MessageId | null;
+			/** The members named with "@Full Name" in the text. */
+			mentions: UserId[];
+			editedAt: number | null;
+			deletedAt: number | null;
+	  })
 	| (EntryBase & { kind: 'event'; event: 'created' | 'members-added' | 'members-removed' | 'left'; members: UserId[] })
 	| (EntryBase & { kind: 'whiteboard'; whiteboard: string })
-	| (EntryBase & { kind: 'file'; sha256: string; photo: boolean })
+	| (EntryBase & { kind: 'file'; sha256: string; photo: boolean; voiceNote: boolean })
 	| (EntryBase & { kind: 'call'; event: 'started' | 'ended'; call: MessageId; participants: UserId[]; durationMs: number | null });
 
 export interface ReportWhiteboard {
@@ -63,6 +78,21 @@ export interface ReportFile {
 	sharedAt: number;
 	/** Where its bytes are in the bundle (when this bundle has them: see `bundle.missingFiles`). */
 	path: string;
+	/** How long a voice note plays. */
+	durationMs: number | null;
+	/**
+	 * The small picture of a photo that travels in the conversation (report.html shows it, inline, even when the photo
+	 * itself is not in the bundle); null when the conversation has none.
+	 */
+	thumbnail: ReportThumbnail | null;
+}
+
+export interface ReportThumbnail {
+	type: ThumbnailType;
+	width: number;
+	height: number;
+	/** Its size in bytes. */
+	size: number;
 }
 
 export interface ReportCall {
