@@ -166,8 +166,9 @@ function textBody(c: Ctx, e: Extract<TimelineEntry, { kind: 'text' }>): string {
 function quote(c: Ctx, id: string): string {
 	const quoted = c.entries.get(id);
 	if (!quoted) return `<p class="quote gone">${esc(c.t('doc.quoteGone'))}</p>`;
-	const line = quoted.kind !== 'text' ? eventLine(c, quoted) : quoted.deletedAt !== null ? c.t('doc.deleted') : firstLine(quoted.text);
-	return `<a class="quote${quoted.kind === 'text' && quoted.deletedAt !== null ? ' deleted' : ''}" href="#m-${esc(id)}"><strong>${esc(c.name(quoted.author))}</strong> <span>${esc(line)}</span></a>`;
+	const deleted = quoted.kind === 'text' && quoted.deletedAt !== null;
+	const line = quoted.kind !== 'text' ? eventLine(c, quoted) : deleted ? c.t('doc.deleted') : firstLine(quoted.text);
+	return `<a class="quote" href="#m-${esc(id)}"><strong>${esc(c.name(quoted.author))}</strong> <span${deleted ? ' class="deleted"' : ''}>${esc(line)}</span></a>`;
 }
 
 function photoFigure(c: Ctx, sha256: string): string {

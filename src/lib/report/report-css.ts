@@ -24,7 +24,7 @@ export const REPORT_CSS = `
 .service-report .mention{font-weight:600;color:#0b5cad}
 .service-report .quote{display:block;margin:.2rem 0 .1rem;padding:.1rem .5rem;border-left:3px solid #0b3d5c;background:#eef3f6;color:inherit;text-decoration:none;font-size:.9rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .service-report .quote span{color:var(--muted)}
-.service-report .quote.deleted span,.service-report .quote.gone{font-style:italic;color:var(--muted)}
+.service-report .quote.gone{font-style:italic;color:var(--muted)}
 .service-report .event:has(+ figure){break-after:avoid}
 .service-report figure{margin:.4rem 0;break-inside:avoid}
 .service-report figure img{display:block;max-width:100%;max-height:22rem;border:1px solid var(--line);border-radius:4px}

@@ -134,7 +134,7 @@ describe('the report as HTML', () => {
 		expect(html).toContain('<p class="text"><span class="mention">@Petr Novák</span> the upper guide is worn, see the photo</p>');
 		expect(html).toContain(`Message 5 (corrected): wire tension 9.0 N, breakage after 24 min <span class="when">(edited ${f.dateTime(at('m-t4').editedAt!)})</span>`);
 		expect(html).toContain(`<p class="deleted">Message deleted <span class="when">(${f.dateTime(at('m-t6').deletedAt!)})</span></p>`);
-		expect(html).toContain('<a class="quote deleted" href="#m-m-t6"><strong>Anna Horáková</strong> <span>Message deleted</span></a>');
+		expect(html).toContain('<a class="quote" href="#m-m-t6"><strong>Anna Horáková</strong> <span class="deleted">Message deleted</span></a>');
 		expect(html).not.toContain('Message 7:');
 		expect(html).toContain('sent a voice note (12 s): voice-note.webm');
 		expect(html).toContain('<td>audio/webm, 12 s</td>');
