@@ -174,12 +174,15 @@ function quote(c: Ctx, id: string): string {
 function photoFigure(c: Ctx, sha256: string): string {
 	const photo = c.assets.photo(sha256);
 	if (!photo) return '';
-	const name = c.files.get(sha256)?.name ?? sha256;
+	const file = c.files.get(sha256);
+	const name = file?.name ?? sha256;
+	// The thumbnail has the photo's proportions: the picture takes the same place whichever of the two it shows, so
+	// nothing moves when the photo replaces its thumbnail.
+	const ratio = file?.thumbnail ? ` style="--ratio:${(file.thumbnail.width / file.thumbnail.height).toFixed(4)}"` : '';
 	// An empty source: the app sets the URL on the img later, by its data-photo.
-	const img = `<img${photo.src ? ` src="${esc(photo.src)}"` : ''} data-photo="${sha256}" alt="${esc(name)}" decoding="async">`;
+	const img = `<img${photo.src ? ` src="${esc(photo.src)}"` : ''} data-photo="${sha256}" alt="${esc(name)}"${ratio} decoding="async">`;
 	if (!photo.link) return `<figure>${img}</figure>`;
-	const path = c.files.get(sha256)?.path ?? name;
-	return `<figure><a href="${esc(photo.link)}">${img}</a><figcaption><a href="${esc(photo.link)}">${esc(path)}</a></figcaption></figure>`;
+	return `<figure><a href="${esc(photo.link)}">${img}</a><figcaption><a href="${esc(photo.link)}">${esc(file?.path ?? name)}</a></figcaption></figure>`;
 }
 
 function whiteboards({ r, t, f, name }: Ctx): string {

@@ -28,6 +28,7 @@ export const REPORT_CSS = `
 .service-report .event:has(+ figure){break-after:avoid}
 .service-report figure{margin:.4rem 0;break-inside:avoid}
 .service-report figure img{display:block;max-width:100%;max-height:22rem;border:1px solid var(--line);border-radius:4px}
+.service-report figure img[style]{aspect-ratio:var(--ratio);width:min(100%,calc(22rem * var(--ratio)));height:auto;max-height:none}
 .service-report .board svg{display:block;width:100%;height:auto;max-height:30rem;border:1px solid var(--line);border-radius:4px}
 .service-report figcaption{font-size:.85rem;color:var(--muted)}
 .service-report table{width:100%;border-collapse:collapse;font-size:.9rem}
@@ -43,5 +44,5 @@ export const REPORT_CSS = `
 .service-report .report-foot p{margin:.2rem 0}
 @media (max-width:600px){.service-report{padding:.75rem;font-size:14px}.service-report table,.service-report tbody,.service-report tr,.service-report td{display:block}.service-report thead{display:none}.service-report td{padding:.05rem 0}}
 @page{size:A4;margin:18mm 14mm 16mm;@top-left{font:9pt system-ui,'DejaVu Sans',sans-serif;color:#5d6d7e}@bottom-right{font:9pt system-ui,'DejaVu Sans',sans-serif;color:#5d6d7e}}
-@media print{.service-report{max-width:none;padding:0;font-size:10.5pt}.service-report h2{break-after:avoid}.service-report .board svg{max-height:110mm}.service-report figure img{max-height:90mm}}
+@media print{.service-report{max-width:none;padding:0;font-size:10.5pt}.service-report h2{break-after:avoid}.service-report .board svg{max-height:110mm}.service-report figure img{max-height:90mm}.service-report figure img[style]{width:min(100%,calc(90mm * var(--ratio)))}}
 `;

@@ -236,7 +236,7 @@ describe('the bundle', () => {
 		expect(html).toContain(photo.meta.sha256);
 		expect(html).toContain('photo-1.png <span class="missing">(not on this device)</span>');
 		// Its thumbnail still shows it, linked to nothing.
-		expect(html).toContain(`<figure><img src="${thumbnailUrl}" data-photo="${photo.meta.sha256}" alt="photo-1.png" decoding="async"></figure>`);
+		expect(html).toContain(`<figure><img src="${thumbnailUrl}" data-photo="${photo.meta.sha256}" alt="photo-1.png" style="--ratio:1.5000" decoding="async"></figure>`);
 		expect(html).not.toContain('href="files/photo-1.png"');
 	});
 
