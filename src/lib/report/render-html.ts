@@ -1,25 +1,14 @@
 // Reads no UI state. The service report as HTML, from its record alone: the app shows it (and prints it to PDF)
 // and the bundle's report.html is the same markup in a whole document with its stylesheet, made on a tablet or on
-// the relay alike. Every word people typed is escaped; pictures come from `assets` (inline SVG for boards; for
-// photos, on screen the photo's object URL or its thumbnail's, in report.html the thumbnail inline as a data: URL
-// linked to the photo's file in the bundle). A reply quotes the message it answers, an edited message says when, a
-// deleted one says only that it was deleted, and mentions are marked.
-import { firstLine, splitMentions } from '../model/message-text';
+// the relay alike. Every word people typed is escaped; pictures come from `assets` (render-timeline.ts).
 import { cssString, esc } from './escape';
-import { reportFormat, type ReportFormat } from './report-format';
-import { reportText, type ReportText } from './report-messages';
-import type { ReportFile, ReportLocale, ServiceReport, TimelineEntry } from './schema';
+import { reportFormat } from './report-format';
+import { reportText } from './report-messages';
+import type { ReportLocale, ServiceReport } from './schema';
 import { REPORT_CSS } from './report-css';
+import { timeline, type RenderContext, type ReportAssets } from './render-timeline';
 
-export interface ReportAssets {
-	/** The board drawn as inline SVG, or null when its document is not here. */
-	whiteboardSvg(id: string): string | null;
-	/**
-	 * A photo's picture: `src` is where it loads from ('' when the app sets it later, by the img's data-photo), `link`
-	 * where the whole photo is (report.html: its file in the bundle); null when there is no picture of it here.
-	 */
-	photo(sha256: string): { src: string; link: string | null } | null;
-}
+export type { ReportAssets } from './render-timeline';
 
 export interface RenderOptions {
 	locale: ReportLocale;
@@ -28,21 +17,10 @@ export interface RenderOptions {
 	timeZone?: string;
 }
 
-interface Ctx {
-	r: ServiceReport;
-	t: ReportText;
-	f: ReportFormat;
-	assets: ReportAssets;
-	name: (id: string) => string;
-	missing: ReadonlySet<string>;
-	entries: ReadonlyMap<string, TimelineEntry>;
-	files: ReadonlyMap<string, ReportFile>;
-}
-
 /** The report's article: what the app shows inside its report screen. */
 export function reportBodyHtml(r: ServiceReport, options: RenderOptions): string {
 	const names = new Map(r.members.map((m) => [m.id as string, m.name]));
-	const c: Ctx = {
+	const c: RenderContext = {
 		r,
 		t: reportText(options.locale),
 		f: reportFormat(options.locale, options.timeZone),
@@ -72,7 +50,7 @@ export function printHeaderCss(r: ServiceReport, locale: ReportLocale): string {
 
 const headline = (r: ServiceReport) => (r.case ? `${r.case.number} ${r.case.title}` : r.conversation.title);
 
-function header({ r, t, f }: Ctx): string {
+function header({ r, t, f }: RenderContext): string {
 	const caseRows = r.case
 		? row(t('doc.case'), `<strong>${esc(r.case.number)}</strong>`) + (r.case.machine ? row(t('doc.machine'), esc(r.case.machine)) : '') + row(t('doc.problem'), esc(r.case.title))
 		: row(t('doc.case'), esc(t('doc.noCase')));
@@ -87,7 +65,7 @@ function header({ r, t, f }: Ctx): string {
 
 const row = (term: string, value: string) => `<div><dt>${esc(term)}</dt><dd>${value}</dd></div>`;
 
-function people({ r, t, f }: Ctx): string {
+function people({ r, t, f }: RenderContext): string {
 	const orgName = new Map(r.organisations.map((o) => [o.id as string, o.name]));
 	const orgs = r.organisations.map((o) => `<li>${esc(o.name)}</li>`).join('');
 	const members = r.members
@@ -102,90 +80,7 @@ function people({ r, t, f }: Ctx): string {
 	return `<section class="people"><div><h2>${esc(t('doc.organisations'))}</h2><ul>${orgs}</ul></div><div><h2>${esc(t('doc.members'))}</h2><ul>${members}</ul></div></section>`;
 }
 
-function timeline(c: Ctx): string {
-	const entries = c.r.timeline.map((e) => `<li class="entry entry-${e.kind}" id="m-${esc(e.id)}"><p class="meta"><strong>${esc(c.name(e.author))}</strong> <time>${esc(c.f.dateTime(e.at))}</time></p>${entryBody(c, e)}</li>`);
-	return `<section class="timeline"><h2>${esc(c.t('doc.timeline'))}</h2><ol>${entries.join('')}</ol></section>`;
-}
-
-type EventEntry = Exclude<TimelineEntry, { kind: 'text' }>;
-
-function entryBody(c: Ctx, e: TimelineEntry): string {
-	switch (e.kind) {
-		case 'text':
-			return textBody(c, e);
-		case 'event':
-		case 'call':
-			return `<p class="event">${esc(eventLine(c, e))}</p>`;
-		case 'whiteboard': {
-			const board = c.r.whiteboards.find((w) => w.id === e.whiteboard);
-			const svg = c.assets.whiteboardSvg(e.whiteboard);
-			const title = board?.title ?? e.whiteboard;
-			const picture = svg ? `<div class="board" role="img" aria-label="${esc(title)}">${svg}</div>` : `<p class="missing">${esc(c.t('doc.boardMissing'))}</p>`;
-			return `<p class="event">${esc(eventLine(c, e))}</p><figure>${picture}<figcaption>${esc(title)}${board?.elementCount != null ? ` · ${esc(c.t('doc.elements', { n: board.elementCount }))}` : ''}</figcaption></figure>`;
-		}
-		case 'file': {
-			const gone = c.missing.has(e.sha256) ? ` <span class="missing">(${esc(c.t('doc.notHere'))})</span>` : '';
-			return `<p class="event">${esc(eventLine(c, e))}${gone}</p>${e.photo ? photoFigure(c, e.sha256) : ''}`;
-		}
-	}
-}
-
-/** What an entry other than a text says, in one line: in the timeline, and in the quote of a reply to it. */
-function eventLine(c: Ctx, e: EventEntry): string {
-	const { t } = c;
-	const names = (ids: readonly string[]) => ids.map(c.name).join(', ');
-	switch (e.kind) {
-		case 'event': {
-			const key = e.event === 'created' ? 'doc.created' : e.event === 'left' ? 'doc.left' : e.event === 'members-added' ? 'doc.added' : 'doc.removedPeople';
-			return t(key, { names: names(e.members) });
-		}
-		case 'whiteboard':
-			return t('doc.whiteboardStarted', { title: c.r.whiteboards.find((w) => w.id === e.whiteboard)?.title ?? e.whiteboard });
-		case 'file': {
-			const file = c.files.get(e.sha256);
-			const name = file?.name ?? e.sha256;
-			return e.voiceNote && file?.durationMs != null ? t('doc.voiceNote', { duration: c.f.duration(file.durationMs), name }) : t('doc.fileShared', { name });
-		}
-		case 'call':
-			return e.event === 'started' ? t('doc.callStarted') : t('doc.callEnded', { duration: c.f.duration(e.durationMs ?? 0), people: names(e.participants) });
-	}
-}
-
-/** A message: the one it answers quoted, its text with mentions marked and when it was edited; or only that it was deleted. */
-function textBody(c: Ctx, e: Extract<TimelineEntry, { kind: 'text' }>): string {
-	if (e.deletedAt !== null) return `<p class="deleted">${esc(c.t('doc.deleted'))} <span class="when">(${esc(c.f.dateTime(e.deletedAt))})</span></p>`;
-	const named = e.mentions.map((id) => ({ id, name: c.name(id) }));
-	const text = splitMentions(e.text, named)
-		.map((s) => (s.kind === 'mention' ? `<span class="mention">${esc(s.text)}</span>` : esc(s.text)))
-		.join('');
-	const edited = e.editedAt !== null ? ` <span class="when">(${esc(c.t('doc.edited', { at: c.f.dateTime(e.editedAt) }))})</span>` : '';
-	return `${e.replyTo !== null ? quote(c, e.replyTo) : ''}<p class="text">${text}${edited}</p>`;
-}
-
-/** Who wrote the message a reply answers and its first line (or that it was deleted), linked to it. */
-function quote(c: Ctx, id: string): string {
-	const quoted = c.entries.get(id);
-	if (!quoted) return `<p class="quote gone">${esc(c.t('doc.quoteGone'))}</p>`;
-	const deleted = quoted.kind === 'text' && quoted.deletedAt !== null;
-	const line = quoted.kind !== 'text' ? eventLine(c, quoted) : deleted ? c.t('doc.deleted') : firstLine(quoted.text);
-	return `<a class="quote" href="#m-${esc(id)}"><strong>${esc(c.name(quoted.author))}</strong> <span${deleted ? ' class="deleted"' : ''}>${esc(line)}</span></a>`;
-}
-
-function photoFigure(c: Ctx, sha256: string): string {
-	const photo = c.assets.photo(sha256);
-	if (!photo) return '';
-	const file = c.files.get(sha256);
-	const name = file?.name ?? sha256;
-	// The thumbnail has the photo's proportions: the picture takes the same place whichever of the two it shows, so
-	// nothing moves when the photo replaces its thumbnail.
-	const ratio = file?.thumbnail ? ` style="--ratio:${(file.thumbnail.width / file.thumbnail.height).toFixed(4)}"` : '';
-	// An empty source: the app sets the URL on the img later, by its data-photo.
-	const img = `<img${photo.src ? ` src="${esc(photo.src)}"` : ''} data-photo="${sha256}" alt="${esc(name)}"${ratio} decoding="async">`;
-	if (!photo.link) return `<figure>${img}</figure>`;
-	return `<figure><a href="${esc(photo.link)}">${img}</a><figcaption><a href="${esc(photo.link)}">${esc(file?.path ?? name)}</a></figcaption></figure>`;
-}
-
-function whiteboards({ r, t, f, name }: Ctx): string {
+function whiteboards({ r, t, f, name }: RenderContext): string {
 	if (r.whiteboards.length === 0) return section('whiteboards', t('doc.whiteboards'), `<p class="muted">${esc(t('doc.noWhiteboards'))}</p>`);
 	const items = r.whiteboards.map(
 		(w) => `<li><strong>${esc(w.title)}</strong> <span class="muted">${esc(name(w.createdBy))}, ${esc(f.dateTime(w.createdAt))}${w.elementCount != null ? `, ${esc(t('doc.elements', { n: w.elementCount }))}` : ''} · <code>${esc(w.path)}</code></span></li>`
@@ -193,7 +88,7 @@ function whiteboards({ r, t, f, name }: Ctx): string {
 	return section('whiteboards', t('doc.whiteboards'), `<ul>${items.join('')}</ul>`);
 }
 
-function files({ r, t, f, name, missing }: Ctx): string {
+function files({ r, t, f, name, missing }: RenderContext): string {
 	if (r.files.length === 0) return section('files', t('doc.files'), `<p class="muted">${esc(t('doc.noFiles'))}</p>`);
 	const head = ['doc.name', 'doc.type', 'doc.size', 'doc.sharedBy', 'doc.when'] as const;
 	const rows = r.files.map(
@@ -205,7 +100,7 @@ function files({ r, t, f, name, missing }: Ctx): string {
 	return section('files', t('doc.files'), `${note}<table><thead><tr>${head.map((k) => `<th>${esc(t(k))}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`);
 }
 
-function calls({ r, t, f, name }: Ctx): string {
+function calls({ r, t, f, name }: RenderContext): string {
 	if (r.calls.length === 0) return section('calls', t('doc.calls'), `<p class="muted">${esc(t('doc.noCalls'))}</p>`);
 	const head = ['doc.started', 'doc.ended', 'doc.duration', 'doc.who'] as const;
 	const rows = r.calls.map(
@@ -215,7 +110,7 @@ function calls({ r, t, f, name }: Ctx): string {
 	return section('calls', t('doc.calls'), `<table><thead><tr>${head.map((k) => `<th>${esc(t(k))}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`);
 }
 
-function footer({ r, t, f }: Ctx): string {
+function footer({ r, t, f }: RenderContext): string {
 	const where = t(r.generatedBy.on === 'relay' ? 'doc.onRelay' : 'doc.onDevice');
 	return `<footer class="report-foot"><p>${esc(t('doc.generated', { at: f.dateTime(r.generatedAt), name: r.generatedBy.name, where, entries: r.timeline.length }))}</p><p>${esc(t('doc.checkHint'))}</p></footer>`;
 }
