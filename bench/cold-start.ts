@@ -25,7 +25,7 @@ import { percentile, sleep } from './lib/stats.ts';
 
 const PROBES = 5;
 const STARTS = 3;
-/** "At rest": this long after the first answer, nobody connected (the README's figure since the first measurement). */
+/** "At rest": this long after the first answer, nobody connected (the figure in docs/figures.md since the first measurement). */
 const REST_MS = 5000;
 /** Later, V8 has done its start-up collections (its memory reducer runs some 8-30 s in): measured on the last start. */
 const SETTLED_MS = 30_000;

@@ -1,4 +1,4 @@
-// The table `npm run bench` prints, in Markdown so the README can take it as it is.
+// The table `npm run bench` prints, in Markdown so docs/figures.md can take it as it is.
 import type { Figure } from './figure.ts';
 
 export function markdownTable(figures: Figure[]): string {

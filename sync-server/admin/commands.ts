@@ -115,7 +115,7 @@ async function report(source: ReportSource, conversationId: string | undefined, 
 	// The relay may run in another directory than the command: the CLI sends an absolute path.
 	if (!isAbsolute(out)) fail('--out must be an absolute path here.');
 	// Loaded for this command only: the report's renderer (resvg, a native addon) and ZIP writer would cost the running
-	// relay ~12 MB at rest (README, Figures).
+	// relay ~12 MB at rest (docs/figures.md).
 	const { relayReportBundle, ReportUnavailable, writeBundle } = await import('../report/relay-report.ts');
 	const bundle = await relayReportBundle(source, conversationId, { language }).catch((err: unknown) => {
 		if (err instanceof ReportUnavailable) fail(err.message);

@@ -6,7 +6,7 @@
 // it names, so only members can join a conversation's call.
 // The peer package and its Express are loaded on the first /peerjs request or accepted upgrade, not at start: the
 // app opens /peerjs only for a call or a file, and loading them costs the relay's start about a quarter of its time
-// and ~7 MB at rest (README, Figures); the first caller waits for that load once (tens of milliseconds).
+// and ~7 MB at rest (docs/figures.md); the first caller waits for that load once (tens of milliseconds).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';

@@ -78,7 +78,7 @@ describe('edit and delete', () => {
 		const again = A.change(doc, (d) => void expect(deleteMessage(d, { id: m('x'), by: anna.id, at: 60 })).toBe(false));
 		expect(A.getHeads(again)).toEqual(A.getHeads(doc));
 		expect(() => A.change(doc, (d) => editMessage(d, { id: m('x'), by: anna.id, at: 60, text: 'back' }))).toThrow(/deleted/);
-		// What the README says: anyone holding the document can still read the earlier text.
+		// What docs/features.md says: anyone holding the document can still read the earlier text.
 		expect(text(A.view(doc, before), 'x').text).toBe('call me on +420 777 123 456, @Petr Novák');
 	});
 

@@ -1,7 +1,7 @@
 // Reads no UI state. Changing a text message after it was sent: edit and delete, only by its author; and the
 // selectors the message stream needs (what a reply quotes, whether a message is deleted or names someone).
 // Deleting empties the text in the current state; the document's history keeps every earlier version, and every
-// member's device and the relay hold that history (README, "Edit and delete").
+// member's device and the relay hold that history (docs/features.md, "Edit and delete").
 import { checkedText, ConversationError, mentionedMembers } from './conversation';
 import type { ConversationDoc, Message, TextMessage } from './conversation-schema';
 import type { MessageId, UserId } from './ids';
