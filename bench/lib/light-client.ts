@@ -14,6 +14,8 @@ type WritableDocument = WasmDocument & {
 	commit(): string | null;
 };
 
+const JOIN_TIMEOUT_MS = 10_000;
+
 const encoder = new Encoder({ tagUint8Array: false, useRecords: false });
 
 interface OpenDocument {
@@ -35,11 +37,15 @@ export class LightClient {
 		this.#socket = new WebSocket(`${url}?token=t-${user}`);
 		this.#socket.binaryType = 'nodebuffer';
 		this.joined = new Promise((resolve, reject) => {
+			// A relay that never answers the join must fail the run, not hang it.
+			const timer = setTimeout(() => reject(new Error(`${this.peerId}: no answer to join within ${JOIN_TIMEOUT_MS} ms`)), JOIN_TIMEOUT_MS);
 			this.#socket.once('error', reject);
+			this.#socket.once('close', () => reject(new Error(`${this.peerId}: the relay closed the socket before answering the join`)));
 			this.#socket.on('message', (data: Buffer) => {
 				const message = decode(data) as { type: string; senderId: string; documentId?: string; data?: Uint8Array };
 				if (message.type === 'peer') {
 					this.#relayId = message.senderId;
+					clearTimeout(timer);
 					resolve();
 				} else if ((message.type === 'sync' || message.type === 'request') && message.documentId && message.data) this.#receive(message.documentId, message.data);
 			});
