@@ -1,6 +1,7 @@
 // The directory journal's records: one event per change, a discriminated union with a decoder that refuses
 // anything it does not understand (a journal written by a newer relay, or damage).
 import type { Organisation, Person, RegisteredConversation, ServiceCase } from '../../src/lib/model/directory.ts';
+import type { AuditEntry } from '../../src/lib/model/admin.ts';
 import type { ConversationId, UserId } from '../../src/lib/model/ids.ts';
 
 /** A person as the relay keeps them: with the password hash and the token epoch. */
@@ -8,7 +9,12 @@ export interface StoredPerson extends Person {
 	passwordHash: string;
 	/** Bumped on a password reset and on disable: tokens carrying an older epoch are refused. */
 	tokenEpoch: number;
+	/** May use the admin page and /api/admin (absent in journals written before administrators existed). */
+	admin?: boolean;
 }
+
+/** What an administrator may change about a person after adding them. */
+export type PersonChange = Partial<Pick<StoredPerson, 'org' | 'role' | 'admin'>>;
 
 export type DocumentKind = 'whiteboard';
 
@@ -30,12 +36,17 @@ export type DirectoryEvent =
 	| { type: 'personDisabled'; userId: UserId }
 	| { type: 'personEnabled'; userId: UserId }
 	| { type: 'passwordSet'; userId: UserId; passwordHash: string }
+	| { type: 'personChanged'; userId: UserId; change: PersonChange }
 	| { type: 'caseAdded'; serviceCase: ServiceCase }
+	/** The case's title, organisation or closed flag changed (the admin page, a case import). */
+	| { type: 'caseUpdated'; serviceCase: ServiceCase }
 	| { type: 'conversationRegistered'; conversation: ConversationRecord }
 	| { type: 'membersAdded'; conversationId: ConversationId; members: UserId[]; by: UserId }
 	/** `by` removed `members` (or left, when `members` is only `by`); they lose access to everything of it at once. */
 	| { type: 'membersRemoved'; conversationId: ConversationId; members: UserId[]; by: UserId }
-	| { type: 'documentAttached'; document: AttachedDocument };
+	| { type: 'documentAttached'; document: AttachedDocument }
+	/** An administrator's action, after the change it describes: the audit log, as durable as the directory. */
+	| { type: 'auditRecorded'; entry: AuditEntry };
 
 const FIELDS: Record<DirectoryEvent['type'], string[]> = {
 	orgAdded: ['org'],
@@ -43,11 +54,14 @@ const FIELDS: Record<DirectoryEvent['type'], string[]> = {
 	personDisabled: ['userId'],
 	personEnabled: ['userId'],
 	passwordSet: ['userId', 'passwordHash'],
+	personChanged: ['userId', 'change'],
 	caseAdded: ['serviceCase'],
+	caseUpdated: ['serviceCase'],
 	conversationRegistered: ['conversation'],
 	membersAdded: ['conversationId', 'members', 'by'],
 	membersRemoved: ['conversationId', 'members', 'by'],
-	documentAttached: ['document']
+	documentAttached: ['document'],
+	auditRecorded: ['entry']
 };
 
 /** Checks the shape of a journal line (deep checks are the state's job); throws on anything unknown. */

@@ -1,7 +1,7 @@
 // Removing members from the directory state: memberships follow, the last member stays, and a compacted
 // snapshot rebuilds the same members even when the creator has left (registering always adds the creator).
 import { describe, expect, it } from 'vitest';
-import { asConversationId, asOrgId, asUserId } from '../../src/lib/model/ids.ts';
+import { asCaseId, asConversationId, asOrgId, asUserId } from '../../src/lib/model/ids.ts';
 import type { StoredPerson } from './events.ts';
 import { DirectoryError, DirectoryState } from './state.ts';
 
@@ -54,5 +54,30 @@ describe('membersRemoved', () => {
 		for (const event of state.snapshot()) rebuilt.apply(event);
 		expect(rebuilt.conversations.get(conv)!.members).toEqual([tomas, petr]);
 		expect(rebuilt.memberships.get(anna)?.has(conv) ?? false).toBe(false);
+	});
+});
+
+describe("administrators' events", () => {
+	it('changes a person and a case, keeps the audit log, and a compacted snapshot rebuilds all of it', () => {
+		const state = world();
+		state.apply({ type: 'orgAdded', org: { id: asOrgId('beta'), name: 'Beta' } });
+		state.apply({ type: 'personChanged', userId: tomas, change: { org: asOrgId('beta'), admin: true } });
+		expect(state.people.get(tomas)).toMatchObject({ org: 'beta', admin: true, role: 'customer', tokenEpoch: 0 });
+		expect(() => state.apply({ type: 'personChanged', userId: tomas, change: { org: asOrgId('nowhere') } })).toThrow(/No organisation "nowhere"/);
+
+		const serviceCase = { id: asCaseId('SC-1'), number: 'SC-1', title: 'Spindle', org: asOrgId('acme') };
+		expect(() => state.apply({ type: 'caseUpdated', serviceCase })).toThrow(/No service case SC-1/);
+		state.apply({ type: 'caseAdded', serviceCase });
+		state.apply({ type: 'caseUpdated', serviceCase: { ...serviceCase, title: 'Spindle noise', closed: true } });
+		expect(state.cases.get(serviceCase.id)).toEqual({ ...serviceCase, title: 'Spindle noise', closed: true });
+
+		const entry = { at: 5, by: anna, action: 'case.close', target: 'SC-1' } as const;
+		state.apply({ type: 'auditRecorded', entry });
+		const rebuilt = new DirectoryState();
+		for (const event of state.snapshot()) rebuilt.apply(event);
+		expect(rebuilt.people.get(tomas)).toEqual(state.people.get(tomas));
+		expect(rebuilt.cases.get(serviceCase.id)).toEqual(state.cases.get(serviceCase.id));
+		expect(rebuilt.audit).toEqual([entry]);
+		expect(rebuilt.liveEntityCount()).toBe(state.liveEntityCount());
 	});
 });

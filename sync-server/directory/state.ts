@@ -1,6 +1,7 @@
 // The directory and ACL in memory: journal events applied to maps, with the invariants checked before any
 // change (unique usernames, known organisations, members who exist...). Reads no files: the store persists.
 import { documentIdBytes, receiptsIdBytes } from '../../src/lib/model/derived-ids.ts';
+import type { AuditEntry } from '../../src/lib/model/admin.ts';
 import type { Organisation, ServiceCase } from '../../src/lib/model/directory.ts';
 import type { CaseId, ConversationId, OrgId, UserId } from '../../src/lib/model/ids.ts';
 import type { AttachedDocument, ConversationRecord, DirectoryEvent, StoredPerson } from './events.ts';
@@ -17,6 +18,8 @@ export class DirectoryState {
 	readonly documents = new Map<string, AttachedDocument>();
 	readonly documentsOf = new Map<ConversationId, AttachedDocument[]>();
 	readonly memberships = new Map<UserId, Set<ConversationId>>();
+	/** The audit log of administrators' actions, oldest first. */
+	readonly audit: AuditEntry[] = [];
 	/**
 	 * Each conversation's receipts document (derived-ids.ts) by the hex of its id's 16 bytes; built at the first
 	 * lookup, not at start (a few µs of hashing per conversation), then kept up to date.
@@ -38,9 +41,17 @@ export class DirectoryState {
 			case 'personEnabled':
 			case 'passwordSet':
 				return this.people.has(e.userId) ? null : `No person "${e.userId}".`;
+			case 'personChanged':
+				if (!this.people.has(e.userId)) return `No person "${e.userId}".`;
+				return e.change.org === undefined || this.orgs.has(e.change.org) ? null : `No organisation "${e.change.org}".`;
 			case 'caseAdded':
 				if (this.cases.has(e.serviceCase.id)) return `Service case ${e.serviceCase.number} already exists.`;
 				return this.orgs.has(e.serviceCase.org) ? null : `No organisation "${e.serviceCase.org}".`;
+			case 'caseUpdated':
+				if (!this.cases.has(e.serviceCase.id)) return `No service case ${e.serviceCase.number}.`;
+				return this.orgs.has(e.serviceCase.org) ? null : `No organisation "${e.serviceCase.org}".`;
+			case 'auditRecorded':
+				return null;
 			case 'conversationRegistered': {
 				const c = e.conversation;
 				if (this.isKnownDocument(c.id)) return `Document ${c.id} is already registered.`;
@@ -82,8 +93,15 @@ export class DirectoryState {
 			case 'passwordSet':
 				this.updatePerson(e.userId, (p) => ({ passwordHash: e.passwordHash, tokenEpoch: p.tokenEpoch + 1 }));
 				break;
+			case 'personChanged':
+				this.updatePerson(e.userId, () => e.change);
+				break;
 			case 'caseAdded':
+			case 'caseUpdated':
 				this.cases.set(e.serviceCase.id, e.serviceCase);
+				break;
+			case 'auditRecorded':
+				this.audit.push(e.entry);
 				break;
 			case 'conversationRegistered': {
 				// Registering always makes the creator a member. One record, no copies: a replay at start runs this
@@ -132,7 +150,7 @@ export class DirectoryState {
 	}
 
 	liveEntityCount(): number {
-		return this.orgs.size + this.people.size + this.cases.size + this.conversations.size + this.documents.size;
+		return this.orgs.size + this.people.size + this.cases.size + this.conversations.size + this.documents.size + this.audit.length;
 	}
 
 	/** The fewest events that rebuild this state (for compaction). */
@@ -147,6 +165,7 @@ export class DirectoryState {
 				yield { type: 'membersRemoved', conversationId: conversation.id, members: [conversation.createdBy], by: conversation.createdBy };
 		}
 		for (const document of this.documents.values()) yield { type: 'documentAttached', document };
+		for (const entry of this.audit) yield { type: 'auditRecorded', entry };
 	}
 
 	private unknownPerson(ids: UserId[]): string | null {

@@ -9,6 +9,7 @@
 // One writer per DATA_DIR, enforced by a lock file.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AuditEntry } from '../../src/lib/model/admin.ts';
 import type { Organisation, ServiceCase } from '../../src/lib/model/directory.ts';
 import type { CaseId, ConversationId, OrgId, UserId } from '../../src/lib/model/ids.ts';
 import { lockDataDir } from '../storage/data-lock.ts';
@@ -31,6 +32,10 @@ export interface DirectoryStore {
 	documentsOf(id: ConversationId): AttachedDocument[];
 	conversationsOf(userId: UserId): ConversationRecord[];
 	conversationCount(): number;
+	/** Every conversation (the admin page). */
+	conversations(): ConversationRecord[];
+	/** Administrators' actions, oldest first. */
+	auditLog(): readonly AuditEntry[];
 	/**
 	 * An enabled member of the document's conversation (for an attached document or the receipts document, of the
 	 * conversation it belongs to), or the person whose own document it is.
@@ -97,6 +102,8 @@ function journalStore(
 		documentsOf: (id) => state.documentsOf.get(id) ?? [],
 		conversationsOf: (userId) => [...(state.memberships.get(userId) ?? [])].map((id) => state.conversations.get(id)!),
 		conversationCount: () => state.conversations.size,
+		conversations: () => [...state.conversations.values()],
+		auditLog: () => state.audit,
 		mayRead(userId, documentId) {
 			const person = state.people.get(userId);
 			if (!person || person.disabled) return false;

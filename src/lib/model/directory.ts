@@ -28,6 +28,8 @@ export interface ServiceCase {
 	number: string;
 	title: string;
 	org: OrgId;
+	/** Closed by an administrator: its conversations stay; the app no longer offers it for a new one. Absent: open. */
+	closed?: boolean;
 }
 
 export const isEngineer = (p: Pick<Person, 'org'>) => p.org === ENGINEERS_ORG;
@@ -40,6 +42,8 @@ export interface PublicUser {
 	orgId: OrgId;
 	role: Role;
 	username: string;
+	/** Present (true) for an administrator: the app offers the admin page. */
+	admin?: boolean;
 	/**
 	 * The person's own document (settings that follow them: personal-schema.ts), readable by them alone. Absent in a
 	 * session saved before it existed (the app asks /api/me for it) and from a relay without its key.
