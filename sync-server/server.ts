@@ -170,7 +170,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		});
 		server.on('error', (err) => log(`HTTP server error: ${err.message}`));
 
-		const admin = await listenForAdmin(config.dataDir, (argv) => runAdminCommand(argv, { store, cutOff: hooks.cutOff, reports: relayReportSource({ documents: sync.documents, directory: store, blobs: createFsBlobStore(join(config.dataDir, 'blobs')) }) }));
+		const admin = await listenForAdmin(config.dataDir, (argv) => runAdminCommand(argv, { store, cutOff: hooks.cutOff, accessRevoked: hooks.accessRevoked, now, reports: relayReportSource({ documents: sync.documents, directory: store, blobs: createFsBlobStore(join(config.dataDir, 'blobs')) }) }));
 		cleanup.push(() => admin.close());
 
 		const port = (server.address() as AddressInfo).port;

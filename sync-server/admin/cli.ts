@@ -9,8 +9,10 @@ import { relayReportSource } from '../report/report-source.ts';
 import { openRelayDocumentStore } from '../storage/relay-document-store.ts';
 import { createFsBlobStore } from '../files/blob-store.ts';
 
-/** `report` writes a file: make its path absolute here, since a running relay may have another directory. */
-function withAbsoluteOut(argv: string[]): string[] {
+/** `report` writes a file and `import-cases` reads one: make its path absolute here, since a running relay may have
+ * another directory. */
+function withAbsolutePaths(argv: string[]): string[] {
+	if (argv[0] === 'import-cases' && argv[1] !== undefined) return [argv[0], resolve(argv[1]), ...argv.slice(2)];
 	if (argv[0] !== 'report') return argv;
 	const at = argv.indexOf('--out');
 	if (at >= 0 && argv[at + 1] !== undefined) return argv.map((a, i) => (i === at + 1 ? resolve(a) : a));
@@ -20,7 +22,7 @@ function withAbsoluteOut(argv: string[]): string[] {
 async function main(argv: string[]): Promise<AdminResult> {
 	if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') return { ok: true, output: ADMIN_USAGE };
 	const { dataDir } = loadConfig();
-	argv = withAbsoluteOut(argv);
+	argv = withAbsolutePaths(argv);
 	const answer = await sendAdminCommand(dataDir, argv);
 	if (answer) return answer;
 	const store = openJournalStore(dataDir, { holder: 'admin command' });

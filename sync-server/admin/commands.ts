@@ -1,19 +1,16 @@
-// The admin commands, written once: the relay runs them for `npm run admin` over its admin socket, and the
-// CLI runs them itself on the store when no relay is running.
-import type { Role } from '../../src/lib/model/directory.ts';
-import { asCaseId, asOrgId, asUserId, type UserId } from '../../src/lib/model/ids.ts';
+// The admin commands: the relay runs them for `npm run admin` over its admin socket, and the CLI runs them itself on
+// the store when no relay is running. Every change is admin-service.ts's, which /api/admin calls too.
 import type { AdminResult } from './socket.ts';
-import type { StoredPerson } from '../directory/events.ts';
 import { DirectoryError } from '../directory/state.ts';
 import type { DirectoryStore } from '../directory/store.ts';
-import { generatePassword, hashPassword, MAX_PASSWORD_LENGTH } from '../auth/passwords.ts';
 import { isAbsolute } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { ReportSource } from '../report/report-source.ts';
+import * as admin from './admin-service.ts';
+import { adminAudit, adminConversations } from './admin-views.ts';
+import { ImportError } from './case-import.ts';
 
-export interface AdminContext {
-	store: DirectoryStore;
-	/** Close the person's connections (sync, calls) at once. */
-	cutOff(userId: UserId): void;
+export interface AdminContext extends admin.AdminDeps {
 	/** What the report command reads (the CLI opens the documents only for it). */
 	reports?: ReportSource;
 }
@@ -26,8 +23,19 @@ export const ADMIN_USAGE = `Usage: npm run admin -- <command>   (DATA_DIR select
   disable <username>                      signs the person out everywhere and refuses their sign-ins
   enable <username>
   reset-password <username> [--password p]
+  change-org <username> --org <orgId>     the role follows (gfms: engineer, others: customer)
+  grant-admin <username>                  may use the admin page (/admin) and /api/admin
+  revoke-admin <username>
   add-org --id <orgId> --name "Name"
   add-case --number SC-3001 --title "Title" --org <orgId>
+  close-case <number>                     its conversations stay; no new one is offered on it
+  reopen-case <number>
+  import-cases <file.csv|file.json>       adds and updates cases (columns number, title, org[, status]);
+                                          the same file twice changes nothing, a bad row stops the whole file
+  conversations                           every conversation with its members
+  remove-member <conversation id> <username>
+                                          the person loses the conversation at once
+  audit [--limit n]                       administrators' actions, newest first
   report <conversation id> [--out file.zip] [--language en|cs|de]
                                           the conversation's service report bundle (report.html, report.json,
                                           whiteboards as PNG, every file the relay holds, SHA256SUMS)
@@ -42,67 +50,84 @@ export async function runAdminCommand(argv: string[], ctx: AdminContext): Promis
 		const output = await run(command, options, positional, ctx);
 		return { ok: true, output };
 	} catch (err) {
-		if (err instanceof UsageError || err instanceof DirectoryError) return { ok: false, output: err.message };
+		if (err instanceof ImportError) return { ok: false, output: [err.message, ...err.rows.map((r) => `  row ${r.row}: ${r.message}`)].join('\n') };
+		if (err instanceof UsageError || err instanceof DirectoryError || err instanceof admin.AdminError) return { ok: false, output: err.message };
 		throw err;
 	}
 }
 
+/** The command line acts as nobody in particular: the audit log says "command line". */
+const CLI = null;
+
 async function run(command: string, options: Map<string, string>, positional: string[], ctx: AdminContext): Promise<string> {
 	const { store } = ctx;
 	const need = (name: string) => options.get(name) ?? fail(`${command} needs --${name}. See \`npm run admin -- help\`.`);
+	const [first, second] = positional;
 	switch (command) {
 		case 'help':
 			return ADMIN_USAGE;
 		case 'list':
 			return list(store);
-		case 'add-person': {
-			const username = need('username').trim().toLowerCase();
-			if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(username))
-				fail('A username is 1-64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit.');
-			const role = need('role');
-			if (role !== 'engineer' && role !== 'customer') fail('--role must be engineer or customer.');
-			const org = asOrgId(need('org'));
-			if (!store.organisation(org)) fail(`There is no organisation "${org}". Add it first with add-org.`);
-			const { password, shown } = passwordFrom(options);
-			store.commit({
-				type: 'personAdded',
-				person: { id: asUserId(username), username, name: need('name'), org, role: role as Role, disabled: false, passwordHash: await hashPassword(password), tokenEpoch: 0 }
-			});
-			return `Added ${username} (${need('name')}, ${org}, ${role}).${shown}`;
-		}
+		case 'add-person':
+			return (await admin.addPerson(ctx, CLI, { username: need('username'), name: need('name'), org: need('org'), role: need('role'), password: options.get('password') })).message;
 		case 'disable':
-		case 'enable': {
-			const person = personNamed(store, positional[0], command);
-			if (person.disabled === (command === 'disable')) return `${person.username} is already ${command}d.`;
-			store.commit({ type: command === 'disable' ? 'personDisabled' : 'personEnabled', userId: person.id });
-			if (command === 'disable') ctx.cutOff(person.id);
-			return command === 'disable' ? `Disabled ${person.username}: signed out everywhere, sign-ins refused.` : `Enabled ${person.username}.`;
-		}
-		case 'reset-password': {
-			const person = personNamed(store, positional[0], command);
-			const { password, shown } = passwordFrom(options);
-			store.commit({ type: 'passwordSet', userId: person.id, passwordHash: await hashPassword(password) });
-			ctx.cutOff(person.id);
-			return `Reset the password of ${person.username}; their devices must sign in again.${shown}`;
-		}
-		case 'add-org': {
-			const id = need('id').trim().toLowerCase();
-			if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(id)) fail('An organisation id is 1-32 lower-case letters, digits or "-".');
-			store.commit({ type: 'orgAdded', org: { id: asOrgId(id), name: need('name') } });
-			return `Added organisation ${id} (${need('name')}).`;
-		}
-		case 'add-case': {
-			const number = need('number').trim();
-			const org = asOrgId(need('org'));
-			if (!store.organisation(org)) fail(`There is no organisation "${org}".`);
-			store.commit({ type: 'caseAdded', serviceCase: { id: asCaseId(number), number, title: need('title'), org } });
-			return `Added service case ${number} "${need('title')}" (${org}).`;
-		}
+		case 'enable':
+			return (await admin.setDisabled(ctx, CLI, first ?? usage(command, '<username>'), command === 'disable')).message;
+		case 'reset-password':
+			return (await admin.resetPassword(ctx, CLI, first ?? usage(command, '<username>'), options.get('password'))).message;
+		case 'change-org':
+			return (await admin.changeOrganisation(ctx, CLI, first ?? usage(command, '<username> --org <orgId>'), need('org'))).message;
+		case 'grant-admin':
+		case 'revoke-admin':
+			return (await admin.setAdmin(ctx, CLI, first ?? usage(command, '<username>'), command === 'grant-admin')).message;
+		case 'add-org':
+			return (await admin.addOrganisation(ctx, CLI, { id: need('id'), name: need('name') })).message;
+		case 'add-case':
+			return (await admin.addCase(ctx, CLI, { number: need('number'), title: need('title'), org: need('org') })).message;
+		case 'close-case':
+		case 'reopen-case':
+			return (await admin.setCaseClosed(ctx, CLI, first ?? usage(command, '<number>'), command === 'close-case')).message;
+		case 'import-cases':
+			return importFile(ctx, first ?? usage(command, '<file.csv|file.json>'));
+		case 'conversations':
+			return conversations(store);
+		case 'remove-member':
+			return (await admin.removeMember(ctx, CLI, first ?? usage(command, '<conversation id> <username>'), second ?? usage(command, '<conversation id> <username>'))).message;
+		case 'audit':
+			return auditLines(store, Number(options.get('limit') ?? 50));
 		case 'report':
-			return report(ctx.reports ?? fail('The report command has no documents to read here.'), positional[0], options);
+			return report(ctx.reports ?? fail('The report command has no documents to read here.'), first, options);
 		default:
 			return fail(`Unknown command "${command}".\n\n${ADMIN_USAGE}`);
 	}
+}
+
+async function importFile(ctx: AdminContext, path: string): Promise<string> {
+	// The relay may run in another directory than the command: the CLI sends an absolute path.
+	if (!isAbsolute(path)) fail('The file must be given as an absolute path here.');
+	const format = /\.json$/i.test(path) ? 'json' : 'csv';
+	const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => fail(`Could not read ${path}: ${err.message}`));
+	return (await admin.importCases(ctx, CLI, { format, text, fileName: path.split('/').pop() })).message;
+}
+
+function conversations(store: DirectoryStore): string {
+	const lines = adminConversations(store).map(
+		(c) => `  ${c.id}  ${c.kind === 'case' ? `case ${c.caseNumber}` : 'direct'}  ${new Date(c.createdAt).toISOString().slice(0, 16)}  ${c.members.map((m) => m.id).join(', ')}`
+	);
+	return [`Conversations (${lines.length}):`, ...lines].join('\n');
+}
+
+function auditLines(store: DirectoryStore, limit: number): string {
+	if (!Number.isInteger(limit) || limit < 1) fail('--limit must be a positive whole number.');
+	const lines = adminAudit(store, limit).map((e) => {
+		const what = [e.target, e.detail, e.counts && `${e.counts.added} added, ${e.counts.updated} updated, ${e.counts.unchanged} unchanged`].filter(Boolean).join('  ');
+		return `  ${new Date(e.at).toISOString().slice(0, 19)}  ${(e.by ?? 'command line').padEnd(16)} ${e.action.padEnd(26)} ${what}`;
+	});
+	return lines.length === 0 ? 'The audit log is empty.' : ['Audit log (newest first):', ...lines].join('\n');
+}
+
+function usage(command: string, args: string): never {
+	return fail(`${command} needs ${args}: npm run admin -- ${command} ${args}`);
 }
 
 const LANGUAGES = ['en', 'cs', 'de'] as const;
@@ -133,25 +158,10 @@ async function report(source: ReportSource, conversationId: string | undefined, 
 
 function list(store: DirectoryStore): string {
 	const orgName = (id: string) => store.organisation(id as never)?.name ?? id;
-	const people = store.people().map((p) => `  ${p.username.padEnd(16)} ${p.name.padEnd(24)} ${orgName(p.org).padEnd(24)} ${p.role.padEnd(9)} ${p.disabled ? 'disabled' : 'active'}`);
-	const cases = store.cases().map((c) => `  ${c.number.padEnd(10)} ${c.title}  (${orgName(c.org)})`);
+	const people = store.people().map((p) => `  ${p.username.padEnd(16)} ${p.name.padEnd(24)} ${orgName(p.org).padEnd(24)} ${p.role.padEnd(9)} ${p.disabled ? 'disabled' : 'active'}${p.admin ? ' admin' : ''}`);
+	const cases = store.cases().map((c) => `  ${c.number.padEnd(10)} ${c.title}  (${orgName(c.org)})${c.closed ? '  closed' : ''}`);
 	const orgs = store.organisations().map((o) => `  ${o.id.padEnd(10)} ${o.name}`);
 	return [`Organisations:`, ...orgs, `People:`, ...people, `Service cases:`, ...cases, `Conversations: ${store.conversationCount()}`].join('\n');
-}
-
-function personNamed(store: DirectoryStore, username: string | undefined, command: string): StoredPerson {
-	if (!username) fail(`${command} needs a username: npm run admin -- ${command} <username>`);
-	return store.personByUsername(username.toLowerCase()) ?? fail(`There is no person "${username}".`);
-}
-
-function passwordFrom(options: Map<string, string>): { password: string; shown: string } {
-	const given = options.get('password');
-	if (given === undefined) {
-		const password = generatePassword();
-		return { password, shown: `\nPassword (shown once): ${password}` };
-	}
-	if (given.length < 8 || given.length > MAX_PASSWORD_LENGTH) fail(`A password needs 8 to ${MAX_PASSWORD_LENGTH} characters.`);
-	return { password: given, shown: '' };
 }
 
 function parseArgs(args: string[]): { options: Map<string, string>; positional: string[] } {

@@ -20,7 +20,8 @@ export async function loadDemoDirectoryIfEmpty(store: DirectoryStore): Promise<b
 				role: p.role,
 				disabled: false,
 				passwordHash: hashes[i]!,
-				tokenEpoch: 0
+				tokenEpoch: 0,
+				...(p.admin ? { admin: true } : {})
 			}
 		})
 	);

@@ -9,7 +9,7 @@ export function personView(p: StoredPerson): Person {
 }
 
 export function publicUser(store: DirectoryStore, p: StoredPerson): PublicUser {
-	const user: PublicUser = { id: p.id, name: p.name, org: store.organisation(p.org)?.name ?? p.org, orgId: p.org, role: p.role, username: p.username };
+	const user: PublicUser = { id: p.id, name: p.name, org: store.organisation(p.org)?.name ?? p.org, orgId: p.org, role: p.role, username: p.username, ...(p.admin ? { admin: true } : {}) };
 	const personalDocumentId = store.personalDocumentId(p.id);
 	return personalDocumentId === undefined ? user : { ...user, personalDocumentId };
 }

@@ -7,6 +7,7 @@ import type { UserId } from '../../src/lib/model/ids.ts';
 import { addDocument, addMembers, listConversations, registerConversation, removeMembers } from './api-conversations.ts';
 import { FILE_ROUTE, handleFileRequest, sendBytes } from '../files/api-files.ts';
 import { login } from './api-login.ts';
+import { adminRoutes } from './api-admin.ts';
 import { directoryView, publicUser } from './api-views.ts';
 import { createFsBlobStore, type BlobStore } from '../files/blob-store.ts';
 import type { Config } from '../config.ts';
@@ -58,8 +59,11 @@ export interface Request extends PublicRequest {
 }
 
 type Result = ApiResult | Promise<ApiResult>;
-type Method = { auth: false; body: boolean; handler: (r: PublicRequest) => Result } | { auth: true; body: boolean; handler: (r: Request) => Result };
-interface Route {
+type Method =
+	| { auth: false; body: boolean; handler: (r: PublicRequest) => Result }
+	/** `admin`: administrators only (403 for anyone else); `maxBodyBytes`: instead of API_MAX_BODY_BYTES. */
+	| { auth: true; admin?: boolean; body: boolean; maxBodyBytes?: number; handler: (r: Request) => Result };
+export interface Route {
 	pattern: RegExp;
 	methods: Record<string, Method>;
 }
@@ -88,7 +92,8 @@ const routes: Route[] = [
 	},
 	{ pattern: /^\/api\/conversations\/([^/]+)\/members$/, methods: { POST: { handler: addMembers, auth: true, body: true } } },
 	{ pattern: /^\/api\/conversations\/([^/]+)\/members\/remove$/, methods: { POST: { handler: removeMembers, auth: true, body: true } } },
-	{ pattern: /^\/api\/conversations\/([^/]+)\/documents$/, methods: { POST: { handler: addDocument, auth: true, body: true } } }
+	{ pattern: /^\/api\/conversations\/([^/]+)\/documents$/, methods: { POST: { handler: addDocument, auth: true, body: true } } },
+	...adminRoutes
 ];
 
 export function createApiHandler(ctx: ApiContext) {
@@ -126,7 +131,9 @@ async function route(ctx: ApiContext, req: IncomingMessage, pathname: string): P
 		return { status: 405, body: { error: `${pathname} accepts ${allow} only.` }, headers: { allow } };
 	}
 	const actor = spec.auth ? authenticate(ctx, req) : undefined;
-	const body = spec.body ? await readJsonBody(req, ctx.config.apiMaxBodyBytes) : undefined;
+	if (spec.auth && spec.admin && !actor!.admin) throw new HttpError(403, 'Only administrators may do this. Ask an administrator to grant you the rights.');
+	const limit = (spec.auth && spec.maxBodyBytes) || ctx.config.apiMaxBodyBytes;
+	const body = spec.body ? await readJsonBody(req, limit) : undefined;
 	const request = { ctx, body, id: decodeSegment(found.m![1]), address: clientAddress(req, ctx.config.trustProxy) };
 	return spec.auth ? spec.handler({ ...request, actor: actor! }) : spec.handler(request);
 }

@@ -149,7 +149,7 @@ describe('the directory', () => {
 		const { token } = await login(relay.url, 'anna');
 		const { status, body } = await api(relay.url, '/api/directory', { token });
 		expect(status).toBe(200);
-		expect(body.people.map((p: { id: string }) => p.id).sort()).toEqual(['anna', 'eva', 'petr', 'tomas']);
+		expect(body.people.map((p: { id: string }) => p.id).sort()).toEqual(['admin', 'anna', 'eva', 'petr', 'tomas']);
 		expect(body.cases.map((c: { number: string }) => c.number).sort()).toEqual(['SC-1042', 'SC-1043']);
 		expect(body.organisations.map((o: { id: string }) => o.id).sort()).toEqual(['acme', 'gfms']);
 		expect(JSON.stringify(body)).not.toMatch(/scrypt|passwordHash/);
@@ -158,7 +158,7 @@ describe('the directory', () => {
 	it('shows a GFMS engineer everyone and every case', async () => {
 		const { token } = await login(relay.url, 'petr');
 		const { body } = await api(relay.url, '/api/directory', { token });
-		expect(body.people.map((p: { id: string }) => p.id).sort()).toEqual(['anna', 'eva', 'jan', 'petr', 'tomas']);
+		expect(body.people.map((p: { id: string }) => p.id).sort()).toEqual(['admin', 'anna', 'eva', 'jan', 'petr', 'tomas']);
 		expect(body.cases.map((c: { number: string }) => c.number).sort()).toEqual(['SC-1042', 'SC-1043', 'SC-2001']);
 	});
 });

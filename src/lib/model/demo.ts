@@ -11,12 +11,14 @@ export const demoOrganisations: Organisation[] = [
 	{ id: asOrgId('beta'), name: 'Beta Tools a.s.' }
 ];
 
-export const demoPeople: { username: string; name: string; org: string; role: Role }[] = [
+/** `admin` may use the admin page; the other five are CONTRACT.md's. */
+export const demoPeople: { username: string; name: string; org: string; role: Role; admin?: boolean }[] = [
 	{ username: 'petr', name: 'Petr Novák', org: 'gfms', role: 'engineer' },
 	{ username: 'eva', name: 'Eva Dvořáková', org: 'gfms', role: 'engineer' },
 	{ username: 'anna', name: 'Anna Horáková', org: 'acme', role: 'customer' },
 	{ username: 'tomas', name: 'Tomáš Marek', org: 'acme', role: 'customer' },
-	{ username: 'jan', name: 'Jan Svoboda', org: 'beta', role: 'customer' }
+	{ username: 'jan', name: 'Jan Svoboda', org: 'beta', role: 'customer' },
+	{ username: 'admin', name: 'Alena Správcová', org: 'gfms', role: 'engineer', admin: true }
 ];
 
 export const demoCases: ServiceCase[] = [
