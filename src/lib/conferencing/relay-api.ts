@@ -10,7 +10,9 @@ export class RelayApiError extends Error {
 	constructor(
 		readonly problem: ApiProblem,
 		message: string,
-		readonly status = 0
+		readonly status = 0,
+		/** The relay's whole JSON answer to a refused request (an import's refused rows, say). */
+		readonly answer: unknown = null
 	) {
 		super(message);
 	}
@@ -43,8 +45,13 @@ export interface Attachment {
 	kind: 'whiteboard';
 }
 
-export function createRelayApi(token: string, fetchFn: typeof fetch = (...args) => fetch(...args)): RelayApi {
-	async function call<T>(path: string, body?: unknown): Promise<T> {
+/**
+ * One call to the relay's JSON API with the person's token: GET without a body, POST with one. Every failure is a
+ * RelayApiError that says whether the relay was unreachable, refused the sign-in, or refused the request (with the
+ * relay's sentence and its whole JSON answer).
+ */
+export function createApiCall(token: string, fetchFn: typeof fetch = (...args) => fetch(...args)) {
+	return async function call<T>(path: string, body?: unknown): Promise<T> {
 		let response: Response;
 		try {
 			response = await fetchFn(path, {
@@ -62,8 +69,12 @@ export function createRelayApi(token: string, fetchFn: typeof fetch = (...args) 
 		if (response.status === 401) throw new RelayApiError('signed-out', detail, 401);
 		// A proxy or service worker answering for a relay that is down.
 		if (response.status >= 502 && response.status <= 504) throw new RelayApiError('unreachable', detail, response.status);
-		throw new RelayApiError('refused', detail, response.status);
-	}
+		throw new RelayApiError('refused', detail, response.status, json);
+	};
+}
+
+export function createRelayApi(token: string, fetchFn?: typeof fetch): RelayApi {
+	const call = createApiCall(token, fetchFn);
 	return {
 		me: () => call('/api/me'),
 		directory: () => call('/api/directory'),

@@ -23,6 +23,11 @@ export function formatTime(at: number, locale: Locale, options: { seconds?: bool
 	return dates(locale, { hour: '2-digit', minute: '2-digit', second: options.seconds ? '2-digit' : undefined }).format(at);
 }
 
+/** A moment with its date, for logs (the admin page's audit log). */
+export function formatDateTime(at: number, locale: Locale): string {
+	return dates(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
+}
+
 /** "Today" and "Yesterday" come from the caller's catalogue; other days by date, with the year when it is not this one. */
 export function dayLabel(at: number, now: number, locale: Locale, words: { today: string; yesterday: string }): string {
 	const day = startOfDay(at);

@@ -1,6 +1,3 @@
-import { redirect } from '@sveltejs/kit';
-import { session } from '$lib/session/session.svelte';
+import { requireSession } from '$lib/session/require-session';
 
-export function load() {
-	if (!session.current) redirect(307, '/login');
-}
+export const load = requireSession;

@@ -1,0 +1,3 @@
+import { requireSession } from '$lib/session/require-session';
+
+export const load = requireSession;
