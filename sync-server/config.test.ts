@@ -27,8 +27,22 @@ describe('configuration', () => {
 				syncBytes: { burst: 64 * 1024 * 1024, perSecond: 8 * 1024 * 1024 },
 				peerMessages: { burst: 1000, perSecond: 100 },
 				peerBytes: { burst: 4 * 1024 * 1024, perSecond: 1024 * 1024 }
-			}
+			},
+			s3: null
 		});
+	});
+
+	it('puts file chunks in S3 only when it is configured completely', () => {
+		const s3 = { S3_ENDPOINT: 'http://minio.plant.lan:9000', S3_BUCKET: 'caseroom-files', S3_ACCESS_KEY_ID: 'relay', S3_SECRET_ACCESS_KEY: 'secret' };
+		expect(loadConfig(s3).s3).toEqual({ endpoint: 'http://minio.plant.lan:9000', bucket: 'caseroom-files', region: 'us-east-1', accessKeyId: 'relay', secretAccessKey: 'secret' });
+		expect(loadConfig({ ...s3, S3_REGION: 'eu-central-1' }).s3?.region).toBe('eu-central-1');
+		expect(() => loadConfig({ S3_BUCKET: 'caseroom-files' })).toThrow(
+			'S3_BUCKET is set, but file chunks go to S3 only with all of S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY (S3_REGION is optional): set S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, or unset the others to keep files in DATA_DIR/blobs.'
+		);
+		expect(() => loadConfig({ ...s3, S3_SECRET_ACCESS_KEY: ' ' })).toThrow(/set S3_SECRET_ACCESS_KEY,/);
+		expect(() => loadConfig({ S3_REGION: 'eu-central-1' })).toThrow(/S3_REGION is set, but/);
+		expect(() => loadConfig({ ...s3, S3_ENDPOINT: 'minio.plant.lan:9000' })).toThrow(/S3_ENDPOINT must be an http:\/\/ or https:\/\/ address/);
+		expect(() => loadConfig({ ...s3, S3_BUCKET: 'Caseroom_Files' })).toThrow(/S3_BUCKET must be a bucket name/);
 	});
 
 	it('reads the limits and the allowed origins', () => {

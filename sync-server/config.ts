@@ -29,6 +29,17 @@ export interface Config {
 	/** Origins besides the relay's own whose pages may open sockets and change things (e.g. an app served elsewhere). */
 	allowedOrigins: string[];
 	limits: Limits;
+	/** Set: file chunks go to this S3-compatible bucket instead of DATA_DIR/blobs (several relays may share it). */
+	s3: S3Config | null;
+}
+
+export interface S3Config {
+	/** e.g. http://minio.plant.lan:9000 or https://s3.eu-central-1.amazonaws.com */
+	endpoint: string;
+	bucket: string;
+	region: string;
+	accessKeyId: string;
+	secretAccessKey: string;
 }
 
 /** Per client address, and per socket: sized so that a whole plant behind one NAT address never reaches them. */
@@ -136,7 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
 		iceServers: iceServers(get('ICE_SERVERS')),
 		turn: turn(env, integer('TURN_TTL_SECONDS', get('TURN_TTL_SECONDS'), 60, 7 * 24 * 3600)),
 		allowedOrigins: origins(get('ALLOWED_ORIGINS')),
-		limits
+		limits,
+		s3: s3(env)
 	};
 }
 
@@ -196,6 +208,27 @@ function iceServers(raw: string): unknown[] {
 	const valid = Array.isArray(parsed) && parsed.every((s) => typeof s === 'object' && s !== null && 'urls' in s);
 	if (!valid) throw new ConfigError('ICE_SERVERS must be a JSON array of objects that each have "urls".');
 	return parsed as unknown[];
+}
+
+const S3_REQUIRED = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** All of S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (S3_REGION optional), or none of them. */
+function s3(env: Env): S3Config | null {
+	const value = (name: string) => env[name]?.trim() || '';
+	const given = [...S3_REQUIRED, 'S3_REGION'].filter((name) => value(name) !== '');
+	if (given.length === 0) return null;
+	const missing = S3_REQUIRED.filter((name) => value(name) === '');
+	if (missing.length > 0)
+		throw new ConfigError(
+			`${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set, but file chunks go to S3 only with all of ${S3_REQUIRED.join(', ')} (S3_REGION is optional): set ${missing.join(', ')}, or unset the others to keep files in DATA_DIR/blobs.`
+		);
+	const endpoint = value('S3_ENDPOINT');
+	if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(endpoint))
+		throw new ConfigError(`S3_ENDPOINT must be an http:// or https:// address like http://minio.plant.lan:9000, not "${endpoint}".`);
+	const bucket = value('S3_BUCKET');
+	if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+		throw new ConfigError(`S3_BUCKET must be a bucket name (3 to 63 lower-case letters, digits, dots and hyphens), not "${bucket}".`);
+	return { endpoint, bucket, region: value('S3_REGION') || 'us-east-1', accessKeyId: value('S3_ACCESS_KEY_ID'), secretAccessKey: value('S3_SECRET_ACCESS_KEY') };
 }
 
 function turn(env: Env, ttlSeconds: number): Config['turn'] {

@@ -11,8 +11,7 @@ import type { UserId } from '../src/lib/model/ids.ts';
 import { runAdminCommand } from './admin/commands.ts';
 import { listenForAdmin } from './admin/socket.ts';
 import { relayReportSource } from './report/report-source.ts';
-import { createFsBlobStore } from './files/blob-store.ts';
-import { join } from 'node:path';
+import { openBlobStore } from './files/blob-store.ts';
 import { createApiHandler, type AccessHooks } from './http/api.ts';
 import type { Config } from './config.ts';
 import { loadDemoDirectoryIfEmpty } from './directory/demo.ts';
@@ -105,7 +104,8 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 				peer.disconnectUser(userId);
 			}
 		};
-		const api = createApiHandler({ config, store, tokens, throttle: createLoginThrottle({ now }), hooks, now });
+		const blobs = openBlobStore(config);
+		const api = createApiHandler({ config, store, tokens, throttle: createLoginThrottle({ now }), hooks, now, blobs });
 		const serveStatic = createStaticHandler(config.staticDir);
 		const guard = createRequestGuard(config, now);
 		const isApi = (p: string) => p === '/api' || p.startsWith('/api/');
@@ -170,7 +170,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		});
 		server.on('error', (err) => log(`HTTP server error: ${err.message}`));
 
-		const admin = await listenForAdmin(config.dataDir, (argv) => runAdminCommand(argv, { store, cutOff: hooks.cutOff, accessRevoked: hooks.accessRevoked, now, reports: relayReportSource({ documents: sync.documents, directory: store, blobs: createFsBlobStore(join(config.dataDir, 'blobs')) }) }));
+		const admin = await listenForAdmin(config.dataDir, (argv) => runAdminCommand(argv, { store, cutOff: hooks.cutOff, accessRevoked: hooks.accessRevoked, now, reports: relayReportSource({ documents: sync.documents, directory: store, blobs }) }));
 		cleanup.push(() => admin.close());
 
 		const port = (server.address() as AddressInfo).port;

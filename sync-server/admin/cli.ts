@@ -4,10 +4,10 @@ import { ADMIN_USAGE, runAdminCommand } from './commands.ts';
 import { sendAdminCommand, type AdminResult } from './socket.ts';
 import { loadConfig } from '../config.ts';
 import { openJournalStore } from '../directory/store.ts';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { relayReportSource } from '../report/report-source.ts';
 import { openRelayDocumentStore } from '../storage/relay-document-store.ts';
-import { createFsBlobStore } from '../files/blob-store.ts';
+import { openBlobStore } from '../files/blob-store.ts';
 
 /** `report` writes a file and `import-cases` reads one: make its path absolute here, since a running relay may have
  * another directory. */
@@ -21,7 +21,8 @@ function withAbsolutePaths(argv: string[]): string[] {
 
 async function main(argv: string[]): Promise<AdminResult> {
 	if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') return { ok: true, output: ADMIN_USAGE };
-	const { dataDir } = loadConfig();
+	const config = loadConfig();
+	const { dataDir } = config;
 	argv = withAbsolutePaths(argv);
 	const answer = await sendAdminCommand(dataDir, argv);
 	if (answer) return answer;
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<AdminResult> {
 		// The documents are opened only for a report: the other commands touch the directory alone.
 		const documents = argv[0] === 'report' ? await openRelayDocumentStore(dataDir) : undefined;
 		try {
-			const reports = documents && relayReportSource({ documents, directory: store, blobs: createFsBlobStore(join(dataDir, 'blobs')) });
+			const reports = documents && relayReportSource({ documents, directory: store, blobs: openBlobStore(config) });
 			return await runAdminCommand(argv, { store, cutOff: () => {}, reports });
 		} finally {
 			await documents?.close();

@@ -4,10 +4,12 @@
 //   PUT  /api/conversations/:id/files/:sha256/chunks/:index    raw bytes, checked against the manifest's hash
 //   GET  /api/conversations/:id/files/:sha256/chunks/:index    raw bytes
 // Only members; anyone else gets 404 as if the conversation did not exist (as in api-conversations.ts).
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CHUNK_SIZE, chunkCount, chunkLength, isChunkManifest, isSha256Hex } from '../../src/lib/model/file-manifest.ts';
 import type { ApiContext, ApiResult } from '../http/api.ts';
-import type { BlobStore } from './blob-store.ts';
+import type { ArrivedChunk, BlobStore } from './blob-store.ts';
+import { ObjectStoreUnavailable } from './object-store.ts';
 import type { StoredPerson } from '../directory/events.ts';
 import { HttpError, readJsonBody } from '../http/http-util.ts';
 
@@ -26,6 +28,16 @@ export async function handleFileRequest(
 	match: RegExpExecArray,
 	actor: StoredPerson
 ): Promise<FileResult> {
+	try {
+		return await fileRequest(ctx, blobs, req, match, actor);
+	} catch (err) {
+		if (!(err instanceof ObjectStoreUnavailable)) throw err;
+		console.error(err.message);
+		throw new HttpError(503, 'The relay cannot reach its file store right now, so nothing was saved. Try again in a moment; if it persists, tell the relay\'s administrator.');
+	}
+}
+
+async function fileRequest(ctx: ApiContext, blobs: BlobStore, req: IncomingMessage, match: RegExpExecArray, actor: StoredPerson): Promise<FileResult> {
 	const [, id, file, part, indexText] = match as unknown as [string, string, string, string, string | undefined];
 	if (!isSha256Hex(file)) throw new HttpError(400, 'A file is addressed by its SHA-256 as 64 lower-case hex digits.');
 	const index = indexText === undefined ? undefined : chunkIndex(indexText);
@@ -52,17 +64,14 @@ export async function handleFileRequest(
 			return { status: 200, bytes };
 		}
 		const length = chunkLength(index, manifest.size, manifest.chunkSize);
-		const bytes = await readRawBody(req, length);
-		if (bytes.length !== length) throw new HttpError(400, `Chunk ${index} must be exactly ${length} bytes, not ${bytes.length}.`);
-		if (!(await blobs.putChunk(file, index, bytes, expected, id)))
+		const chunk = await readChunkBody(req, length);
+		if (chunk.bytes.length !== length) throw new HttpError(400, `Chunk ${index} must be exactly ${length} bytes, not ${chunk.bytes.length}.`);
+		const put = await blobs.putChunk(file, index, chunk, id);
+		if (put.kept) return { status: 201, body: { index, present: put.present, complete: put.complete } };
+		if (put.reason === 'mismatch')
 			throw new HttpError(422, `Chunk ${index} does not match its SHA-256 in the manifest, so it was not kept. Send it again.`);
-		const present = (await blobs.stat(file, id))!.present;
-		// The chunk hashes came from the uploader; once all are here, check they really make the announced file.
-		if (present.length === manifest.chunks.length && !(await blobs.verify(file))) {
-			await blobs.remove(file);
-			throw new HttpError(422, 'The chunks do not add up to the file the manifest announced, so the relay dropped it.');
-		}
-		return { status: 201, body: { index, present: present.length, complete: present.length === manifest.chunks.length } };
+		// The chunk hashes came from the uploader; once all were here they did not make the announced file.
+		throw new HttpError(422, 'The chunks do not add up to the file the manifest announced, so the relay dropped it.');
 	}
 	const allow = part === 'manifest' ? 'GET, POST' : 'GET, PUT';
 	return { status: 405, body: { error: `This address accepts ${allow} only.` }, headers: { allow } };
@@ -79,7 +88,8 @@ async function postManifest(ctx: ApiContext, blobs: BlobStore, req: IncomingMess
 		throw new HttpError(413, `This file is ${body.size} bytes; the relay accepts files up to ${formatBytes(limit)} (FILE_MAX_BYTES).`);
 	const manifest = { sha256: body.sha256, size: body.size, chunkSize: body.chunkSize, chunks: body.chunks };
 	await blobs.putManifest(manifest, id);
-	const stat = (await blobs.stat(file, id))!;
+	const stat = await blobs.stat(file, id);
+	if (!stat) throw new HttpError(409, 'The relay dropped this file while it was announced (its chunks did not make it). Announce it again.');
 	// The first manifest for a hash stands (its chunks are stored by index); a different one cannot be honoured.
 	const same = stat.manifest.chunkSize === manifest.chunkSize && stat.manifest.chunks.join() === manifest.chunks.join();
 	if (!same)
@@ -93,23 +103,27 @@ function chunkIndex(text: string): number {
 	return n;
 }
 
-/** Reads a raw body of at most `limit` bytes, refusing more as soon as it is seen (413). */
-export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** Reads a chunk of at most `limit` bytes, hashing it as it arrives; refuses more as soon as it is seen (413). */
+export function readChunkBody(req: IncomingMessage, limit: number): Promise<ArrivedChunk> {
 	const tooLarge = () => new HttpError(413, `This chunk is larger than the ${limit} bytes the manifest says it has.`);
 	if (Number(req.headers['content-length']) > limit) return Promise.reject(tooLarge());
 	return new Promise((resolve, reject) => {
 		const parts: Buffer[] = [];
+		const hash = createHash('sha256');
 		let size = 0;
 		const stop = () => req.off('data', onData).off('end', onEnd).off('error', onError);
 		const onData = (part: Buffer) => {
 			size += part.length;
-			if (size <= limit) return void parts.push(part);
-			stop();
-			reject(tooLarge());
+			if (size > limit) {
+				stop();
+				return reject(tooLarge());
+			}
+			parts.push(part);
+			hash.update(part);
 		};
 		const onEnd = () => {
 			stop();
-			resolve(Buffer.concat(parts, size));
+			resolve({ bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, size), sha256: hash.digest('hex') });
 		};
 		const onError = () => {
 			stop();

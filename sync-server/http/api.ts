@@ -1,7 +1,6 @@
 // The JSON API under /api: routing, authentication with `Authorization: Bearer <token>`, one error shape.
 // Non-members asking about a conversation get 404, exactly as if it did not exist: ids are not confirmed to outsiders.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { MAX_CHUNK_SIZE } from '../../src/lib/model/file-manifest.ts';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { addDocument, addMembers, listConversations, registerConversation, removeMembers } from './api-conversations.ts';
@@ -9,7 +8,7 @@ import { FILE_ROUTE, handleFileRequest, sendBytes } from '../files/api-files.ts'
 import { login } from './api-login.ts';
 import { adminRoutes } from './api-admin.ts';
 import { directoryView, publicUser } from './api-views.ts';
-import { createFsBlobStore, type BlobStore } from '../files/blob-store.ts';
+import { openBlobStore, type BlobStore } from '../files/blob-store.ts';
 import type { Config } from '../config.ts';
 import type { StoredPerson } from '../directory/events.ts';
 import type { DirectoryStore } from '../directory/store.ts';
@@ -35,7 +34,7 @@ export interface ApiContext {
 	throttle: LoginThrottle;
 	hooks: AccessHooks;
 	now: () => number;
-	/** Where shared files' bytes live; DATA_DIR/blobs on the filesystem unless given. */
+	/** Where shared files' bytes live; as the configuration says (DATA_DIR/blobs, or S3) unless given. */
 	blobs?: BlobStore;
 }
 
@@ -97,7 +96,7 @@ const routes: Route[] = [
 ];
 
 export function createApiHandler(ctx: ApiContext) {
-	const blobs = ctx.blobs ?? createFsBlobStore(join(ctx.config.dataDir, 'blobs'));
+	const blobs = ctx.blobs ?? openBlobStore(ctx.config);
 	return async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
 		// File routes carry raw chunk bytes, which the JSON router below does not read.
 		const file = FILE_ROUTE.exec(pathname);
