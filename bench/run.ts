@@ -17,6 +17,7 @@ import { deadLink } from './dead-link.ts';
 import { openConversation } from './open-conversation.ts';
 import { p2p } from './p2p.ts';
 import { relayAlone } from './relay-alone.ts';
+import { relayFiles } from './relay-files.ts';
 import { storage } from './storage.ts';
 import { report } from './report.ts';
 import { photos } from './photos.ts';
@@ -37,7 +38,8 @@ const GROUPS: Record<string, BenchGroup> = {
 	'dead-link': deadLink,
 	p2p,
 	storage,
-	report
+	report,
+	files: relayFiles
 };
 
 const quick = process.env.BENCH_QUICK === '1';

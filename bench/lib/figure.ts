@@ -1,10 +1,10 @@
 // The one result shape every benchmark returns: a measured value, the baseline measured in the same run, and the
 // goal it is held to. A figure never throws on a miss: a benchmark reports, `npm test` decides.
 
-export type Unit = 'ms' | 'µs' | 'MB' | 'KB' | 's' | 'count';
+export type Unit = 'ms' | 'µs' | 'MB' | 'KB' | 's' | 'count' | 'MiB/s';
 
-/** `max`: the value must be at most `limit`; `ratio-max`: value / baseline must be at most `limit`; `all`: every one. */
-export type Goal = { kind: 'max'; limit: number } | { kind: 'ratio-max'; limit: number } | { kind: 'all'; goals: Goal[] } | { kind: 'none' };
+/** `max`/`min`: the value must be at most/at least `limit`; `ratio-max`: value / baseline must be at most `limit`; `all`: every one. */
+export type Goal = { kind: 'max'; limit: number } | { kind: 'min'; limit: number } | { kind: 'ratio-max'; limit: number } | { kind: 'all'; goals: Goal[] } | { kind: 'none' };
 
 export interface Figure {
 	/** Group / shape / what, e.g. "sync chat: p50 to the last member". */
@@ -30,6 +30,8 @@ export function figure(name: string, value: number, unit: Unit, baseline: number
 }
 
 export const atMost = (limit: number): Goal => ({ kind: 'max', limit });
+/** For rates (MiB/s): more is better. */
+export const atLeast = (limit: number): Goal => ({ kind: 'min', limit });
 export const ratioAtMost = (limit: number): Goal => ({ kind: 'ratio-max', limit });
 /** Held to every one of these goals, e.g. an absolute limit and a ratio to the baseline. */
 export const allOf = (...goals: Goal[]): Goal => ({ kind: 'all', goals });
@@ -37,6 +39,7 @@ export const noGoal: Goal = { kind: 'none' };
 
 function meets(goal: Goal, value: number, ratio: number | null): boolean {
 	if (goal.kind === 'max') return value <= goal.limit;
+	if (goal.kind === 'min') return value >= goal.limit;
 	if (goal.kind === 'ratio-max') return ratio !== null && ratio <= goal.limit;
 	if (goal.kind === 'all') return goal.goals.every((g) => meets(g, value, ratio));
 	return true;
@@ -44,6 +47,7 @@ function meets(goal: Goal, value: number, ratio: number | null): boolean {
 
 function describe(goal: Goal, unit: Unit): string {
 	if (goal.kind === 'max') return `≤ ${goal.limit} ${unit}`;
+	if (goal.kind === 'min') return `≥ ${goal.limit} ${unit}`;
 	if (goal.kind === 'ratio-max') return `≤ ${goal.limit}× baseline`;
 	if (goal.kind === 'all') return goal.goals.map((g) => describe(g, unit)).join(' and ');
 	return '';

@@ -12,6 +12,8 @@ import { checkKey, type ObjectStore } from './object-store.ts';
 export function createFsObjectStore(root: string): ObjectStore {
 	const path = (key: string) => join(root, checkKey(key));
 	const syncs = directorySyncs();
+	/** Directories this store made or found: a chunk's put costs no mkdir (this relay alone writes here: DATA_DIR's lock). */
+	const made = new Set<string>();
 	const orMissing = <T>(fallback: T) => (err: unknown): T => {
 		if (isMissing(err)) return fallback;
 		throw err;
@@ -23,7 +25,10 @@ export function createFsObjectStore(root: string): ObjectStore {
 			const file = path(key);
 			const dir = dirname(file);
 			const temp = `${file}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
-			await makeDirectory(dir);
+			if (!made.has(dir)) {
+				await makeDirectory(dir);
+				made.add(dir);
+			}
 			let placed = true;
 			try {
 				const handle = await open(temp, 'w');
@@ -51,7 +56,11 @@ export function createFsObjectStore(root: string): ObjectStore {
 			return names.filter((name) => !name.includes(TEMP_MARK));
 		},
 		remove: (key) => rm(path(key), { force: true }),
-		removeAll: (prefix) => rm(path(prefix), { recursive: true, force: true })
+		async removeAll(prefix) {
+			const gone = path(prefix).replace(/\/?$/, '/');
+			for (const dir of made) if (`${dir}/`.startsWith(gone)) made.delete(dir);
+			await rm(gone, { recursive: true, force: true });
+		}
 	};
 }
 
