@@ -22,7 +22,7 @@ const MiB = 1024 * 1024;
 /** PUTs in flight, as the app sends them. */
 const PARALLEL = 4;
 const GOAL = 50;
-/** The relay before the in-memory upload state (commit 0929427), measured by hand on this machine: README, Files. */
+/** The relay before the in-memory upload state (commit 0929427), measured by hand on this machine: docs/features.md, Files. */
 const BEFORE = '11–14 MiB/s, 34–40 MiB per CPU-second (200 MiB, load average ~15; this change 21–32 MiB/s, 74–76 in the same by-hand runs)';
 const BEFORE_CPU = 'the relay process alone, load-proof: what it would carry with a core of its own; before this change: 34–40';
 
