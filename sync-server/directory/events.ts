@@ -16,6 +16,12 @@ export interface StoredPerson extends Person {
 /** What an administrator may change about a person after adding them. */
 export type PersonChange = Partial<Pick<StoredPerson, 'org' | 'role' | 'admin'>>;
 
+/** A person as a single sign-on provider knows them: its id in OIDC_PROVIDERS and its `sub` claim. */
+export interface Identity {
+	provider: string;
+	subject: string;
+}
+
 export type DocumentKind = 'whiteboard';
 
 /** The journal keeps a conversation's documents as their own events. */
@@ -33,6 +39,9 @@ export interface AttachedDocument {
 export type DirectoryEvent =
 	| { type: 'orgAdded'; org: Organisation }
 	| { type: 'personAdded'; person: StoredPerson }
+	/** Created at their first single sign-on, by a claim rule; later sign-ins find them by `identity`. One event, so a
+	 * person is never left without the link that finds them. */
+	| { type: 'personAddedBySignIn'; person: StoredPerson; identity: Identity }
 	| { type: 'personDisabled'; userId: UserId }
 	| { type: 'personEnabled'; userId: UserId }
 	| { type: 'passwordSet'; userId: UserId; passwordHash: string }
@@ -51,6 +60,7 @@ export type DirectoryEvent =
 const FIELDS: Record<DirectoryEvent['type'], string[]> = {
 	orgAdded: ['org'],
 	personAdded: ['person'],
+	personAddedBySignIn: ['person', 'identity'],
 	personDisabled: ['userId'],
 	personEnabled: ['userId'],
 	passwordSet: ['userId', 'passwordHash'],

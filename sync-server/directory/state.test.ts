@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { asCaseId, asConversationId, asOrgId, asUserId } from '../../src/lib/model/ids.ts';
 import type { StoredPerson } from './events.ts';
-import { DirectoryError, DirectoryState } from './state.ts';
+import { DirectoryError, DirectoryState, identityKey } from './state.ts';
 
 const person = (id: string): StoredPerson => ({
 	id: asUserId(id), username: id, name: id, org: asOrgId('acme'), role: 'customer', disabled: false, passwordHash: 'x', tokenEpoch: 0
@@ -79,5 +79,24 @@ describe("administrators' events", () => {
 		expect(rebuilt.cases.get(serviceCase.id)).toEqual(state.cases.get(serviceCase.id));
 		expect(rebuilt.audit).toEqual([entry]);
 		expect(rebuilt.liveEntityCount()).toBe(state.liveEntityCount());
+	});
+});
+
+describe('personAddedBySignIn', () => {
+	const identity = { provider: 'acme', subject: '0042' };
+	it('links the person to the provider and subject, once, and keeps the link through compaction', () => {
+		const state = world();
+		state.apply({ type: 'personAddedBySignIn', person: person('lena'), identity });
+		expect(state.identities.get(identityKey(identity))).toBe('lena');
+		expect(state.people.get(asUserId('lena'))?.name).toBe('lena');
+		expect(() => state.apply({ type: 'personAddedBySignIn', person: person('lena-2'), identity })).toThrow(/already has a person/);
+		expect(() => state.apply({ type: 'personAddedBySignIn', person: person('anna'), identity: { provider: 'acme', subject: '7' } })).toThrow(/already taken/);
+		// Another provider's subject "0042" is someone else.
+		state.apply({ type: 'personAddedBySignIn', person: person('lena-2'), identity: { provider: 'gfms', subject: '0042' } });
+		const rebuilt = new DirectoryState();
+		for (const event of state.snapshot()) rebuilt.apply(event);
+		expect(rebuilt.identities.get(identityKey(identity))).toBe('lena');
+		expect(rebuilt.identityOf.get(asUserId('lena-2'))).toEqual({ provider: 'gfms', subject: '0042' });
+		expect(rebuilt.identityOf.has(anna)).toBe(false);
 	});
 });

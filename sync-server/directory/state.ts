@@ -4,7 +4,7 @@ import { documentIdBytes, receiptsIdBytes } from '../../src/lib/model/derived-id
 import type { AuditEntry } from '../../src/lib/model/admin.ts';
 import type { Organisation, ServiceCase } from '../../src/lib/model/directory.ts';
 import type { CaseId, ConversationId, OrgId, UserId } from '../../src/lib/model/ids.ts';
-import type { AttachedDocument, ConversationRecord, DirectoryEvent, StoredPerson } from './events.ts';
+import type { AttachedDocument, ConversationRecord, DirectoryEvent, Identity, StoredPerson } from './events.ts';
 
 export class DirectoryError extends Error {}
 
@@ -12,6 +12,9 @@ export class DirectoryState {
 	readonly orgs = new Map<OrgId, Organisation>();
 	readonly people = new Map<UserId, StoredPerson>();
 	readonly usernames = new Map<string, UserId>();
+	/** People created by single sign-on, by identityKey(provider, subject), and each one's identity. */
+	readonly identities = new Map<string, UserId>();
+	readonly identityOf = new Map<UserId, Identity>();
 	readonly cases = new Map<CaseId, ServiceCase>();
 	readonly conversations = new Map<ConversationId, ConversationRecord>();
 	/** Attached documents (whiteboards) by document id. */
@@ -33,6 +36,9 @@ export class DirectoryState {
 		switch (e.type) {
 			case 'orgAdded':
 				return this.orgs.has(e.org.id) ? `Organisation "${e.org.id}" already exists.` : null;
+			case 'personAddedBySignIn':
+				if (this.identities.has(identityKey(e.identity))) return `${e.identity.provider} subject ${e.identity.subject} already has a person.`;
+			// falls through: the person is checked as any other
 			case 'personAdded':
 				if (this.people.has(e.person.id) || this.usernames.has(e.person.username))
 					return `Username "${e.person.username}" is already taken.`;
@@ -80,6 +86,10 @@ export class DirectoryState {
 			case 'orgAdded':
 				this.orgs.set(e.org.id, e.org);
 				break;
+			case 'personAddedBySignIn':
+				this.identities.set(identityKey(e.identity), e.person.id);
+				this.identityOf.set(e.person.id, e.identity);
+			// falls through
 			case 'personAdded':
 				this.people.set(e.person.id, { ...e.person });
 				this.usernames.set(e.person.username, e.person.id);
@@ -156,7 +166,10 @@ export class DirectoryState {
 	/** The fewest events that rebuild this state (for compaction). */
 	*snapshot(): Generator<DirectoryEvent> {
 		for (const org of this.orgs.values()) yield { type: 'orgAdded', org };
-		for (const person of this.people.values()) yield { type: 'personAdded', person };
+		for (const person of this.people.values()) {
+			const identity = this.identityOf.get(person.id);
+			yield identity ? { type: 'personAddedBySignIn', person, identity } : { type: 'personAdded', person };
+		}
 		for (const serviceCase of this.cases.values()) yield { type: 'caseAdded', serviceCase };
 		for (const conversation of this.conversations.values()) {
 			yield { type: 'conversationRegistered', conversation };
@@ -197,5 +210,7 @@ export class DirectoryState {
 		return set;
 	}
 }
+
+export const identityKey = (identity: Identity) => JSON.stringify([identity.provider, identity.subject]);
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');

@@ -13,8 +13,8 @@ import type { AuditEntry } from '../../src/lib/model/admin.ts';
 import type { Organisation, ServiceCase } from '../../src/lib/model/directory.ts';
 import type { CaseId, ConversationId, OrgId, UserId } from '../../src/lib/model/ids.ts';
 import { lockDataDir } from '../storage/data-lock.ts';
-import { decodeDirectoryEvent, type AttachedDocument, type ConversationRecord, type DirectoryEvent, type StoredPerson } from './events.ts';
-import { DirectoryError, DirectoryState } from './state.ts';
+import { decodeDirectoryEvent, type AttachedDocument, type ConversationRecord, type DirectoryEvent, type Identity, type StoredPerson } from './events.ts';
+import { DirectoryError, DirectoryState, identityKey } from './state.ts';
 import { openJournal } from '../storage/journal.ts';
 import type { PersonalDocumentId } from './personal-documents.ts';
 
@@ -23,6 +23,8 @@ export interface DirectoryStore {
 	organisations(): Organisation[];
 	person(id: UserId): StoredPerson | undefined;
 	personByUsername(username: string): StoredPerson | undefined;
+	/** The person a single sign-on provider's subject was linked to at their first sign-in. */
+	personByIdentity(identity: Identity): StoredPerson | undefined;
 	people(): StoredPerson[];
 	serviceCase(id: CaseId): ServiceCase | undefined;
 	cases(): ServiceCase[];
@@ -94,6 +96,10 @@ function journalStore(
 		organisations: () => [...state.orgs.values()],
 		person: (id) => state.people.get(id),
 		personByUsername: byUsername,
+		personByIdentity(identity) {
+			const id = state.identities.get(identityKey(identity));
+			return id === undefined ? undefined : state.people.get(id);
+		},
 		people: () => [...state.people.values()],
 		serviceCase: (id) => state.cases.get(id),
 		cases: () => [...state.cases.values()],
