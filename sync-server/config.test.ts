@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -20,6 +22,8 @@ describe('configuration', () => {
 			iceServers: [],
 			turn: null,
 			allowedOrigins: [],
+			ssoProviders: [],
+			publicUrl: null,
 			limits: {
 				socketsPerAddress: 2000,
 				http: { burst: 25_000, perSecond: 500 },
@@ -94,5 +98,23 @@ describe('configuration', () => {
 			urls: ['turn:turn.plant.lan:3478', 'turns:turn.plant.lan:5349'],
 			ttlSeconds: 12 * 3600
 		});
+	});
+
+	it('reads single sign-on providers from OIDC_PROVIDERS or the file OIDC_PROVIDERS_FILE names, and PUBLIC_URL', () => {
+		const providers = [{ id: 'gfms', name: 'GFMS', issuer: 'https://login.gfms.example', clientId: 'caseroom', clientSecret: 's', rules: [{ emailDomain: 'gfms.example', org: 'gfms', role: 'engineer' }] }];
+		expect(loadConfig({ OIDC_PROVIDERS: JSON.stringify(providers) }).ssoProviders.map((p) => p.id)).toEqual(['gfms']);
+		const dir = mkdtempSync(join(tmpdir(), 'caseroom-config-'));
+		try {
+			writeFileSync(join(dir, 'sso.json'), JSON.stringify(providers));
+			expect(loadConfig({ OIDC_PROVIDERS_FILE: join(dir, 'sso.json') }).ssoProviders.map((p) => p.name)).toEqual(['GFMS']);
+			expect(() => loadConfig({ OIDC_PROVIDERS_FILE: join(dir, 'missing.json') })).toThrow(/OIDC_PROVIDERS_FILE names .*missing.json, which cannot be read \(ENOENT\)/);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+		expect(() => loadConfig({ OIDC_PROVIDERS: '[]', OIDC_PROVIDERS_FILE: 'x.json' })).toThrow(/not both/);
+		expect(() => loadConfig({ OIDC_PROVIDERS: '[{"id":"x"}]' })).toThrow(ConfigError);
+		expect(() => loadConfig({ OIDC_PROVIDERS: '[{"id":"x"}]' })).toThrow(/OIDC_PROVIDERS\[0\]\.issuer/);
+		expect(loadConfig({ PUBLIC_URL: 'https://Caseroom.plant.lan/' }).publicUrl).toBe('https://caseroom.plant.lan');
+		expect(() => loadConfig({ PUBLIC_URL: 'https://caseroom.plant.lan/app' })).toThrow(/PUBLIC_URL must be an origin/);
 	});
 });

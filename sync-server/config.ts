@@ -1,6 +1,8 @@
 // The relay's configuration: read from the environment once, checked, and handed around as one typed object.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BucketSpec } from './http/rate-limit.ts';
+import { parseSsoProviders, SsoConfigError, type SsoProvider } from './sso/provider-config.ts';
 
 export interface Config {
 	host: string;
@@ -28,6 +30,11 @@ export interface Config {
 	turn: { secret: string; urls: string[]; ttlSeconds: number } | null;
 	/** Origins besides the relay's own whose pages may open sockets and change things (e.g. an app served elsewhere). */
 	allowedOrigins: string[];
+	/** OpenID Connect providers people may sign in with (docs/operations.md, "Single sign-on"); empty: passwords only. */
+	ssoProviders: SsoProvider[];
+	/** The address people open (e.g. https://caseroom.plant.lan): the sign-in callback registered at each provider.
+	 * Null: taken from each request (Host, or X-Forwarded-Host/-Proto behind TRUST_PROXY). */
+	publicUrl: string | null;
 	limits: Limits;
 	/** Set: file chunks go to this S3-compatible bucket instead of DATA_DIR/blobs (several relays may share it). */
 	s3: S3Config | null;
@@ -147,6 +154,8 @@ export function loadConfig(env: Env = process.env): Config {
 		iceServers: iceServers(get('ICE_SERVERS')),
 		turn: turn(env, integer('TURN_TTL_SECONDS', get('TURN_TTL_SECONDS'), 60, 7 * 24 * 3600)),
 		allowedOrigins: origins(get('ALLOWED_ORIGINS')),
+		ssoProviders: ssoProviders(env),
+		publicUrl: publicUrl(env.PUBLIC_URL?.trim() || ''),
 		limits,
 		s3: s3(env)
 	};
@@ -165,17 +174,19 @@ function origins(raw: string): string[] {
 		.split(',')
 		.map((o) => o.trim())
 		.filter(Boolean)
-		.map((o) => {
-			let url: URL | undefined;
-			try {
-				url = new URL(o);
-			} catch {
-				/* reported below */
-			}
-			if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== o.replace(/\/$/, '').toLowerCase())
-				throw new ConfigError(`ALLOWED_ORIGINS must be comma-separated origins like https://caseroom.example.org, not "${o}".`);
-			return url.origin;
-		});
+		.map((o) => origin(o, `ALLOWED_ORIGINS must be comma-separated origins like https://caseroom.example.org, not "${o}".`));
+}
+
+/** `raw` as a normalised http(s) origin (no path), or a ConfigError with `problem`. */
+function origin(raw: string, problem: string): string {
+	let url: URL | undefined;
+	try {
+		url = new URL(raw);
+	} catch {
+		/* reported below */
+	}
+	if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== raw.replace(/\/$/, '').toLowerCase()) throw new ConfigError(problem);
+	return url.origin;
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {
@@ -239,4 +250,28 @@ function turn(env: Env, ttlSeconds: number): Config['turn'] {
 	const bad = urls.find((u) => !/^turns?:[^\s]+$/.test(u));
 	if (bad) throw new ConfigError(`TURN_URLS must be comma-separated turn: or turns: URLs, not "${bad}".`);
 	return { secret, urls, ttlSeconds };
+}
+
+function ssoProviders(env: Env): SsoProvider[] {
+	const inline = env.OIDC_PROVIDERS?.trim() || '';
+	const file = env.OIDC_PROVIDERS_FILE?.trim() || '';
+	if (inline && file) throw new ConfigError('Set OIDC_PROVIDERS or OIDC_PROVIDERS_FILE, not both.');
+	if (!inline && !file) return [];
+	let json = inline;
+	if (file) {
+		try {
+			json = readFileSync(resolve(file), 'utf8');
+		} catch (err) {
+			throw new ConfigError(`OIDC_PROVIDERS_FILE names ${resolve(file)}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+		}
+	}
+	try {
+		return parseSsoProviders(json, file ? `OIDC_PROVIDERS_FILE (${file})` : 'OIDC_PROVIDERS');
+	} catch (err) {
+		throw err instanceof SsoConfigError ? new ConfigError(err.message) : err;
+	}
+}
+
+function publicUrl(raw: string): string | null {
+	return raw ? origin(raw, `PUBLIC_URL must be an origin like https://caseroom.plant.lan (no path), not "${raw}".`) : null;
 }

@@ -25,6 +25,7 @@ import { createSyncRelay } from './sync/relay.ts';
 import { createTokens, loadTokenKey } from './auth/tokens.ts';
 import { personalDocumentIds } from './directory/personal-documents.ts';
 import type { PersonalNotice } from '../src/lib/model/personal-schema.ts';
+import { createSingleSignOn } from './sso/single-sign-on.ts';
 
 export interface RelayServer {
 	/** e.g. http://127.0.0.1:3030 (localhost when listening on every interface). */
@@ -105,7 +106,11 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			}
 		};
 		const blobs = openBlobStore(config);
-		const api = createApiHandler({ config, store, tokens, throttle: createLoginThrottle({ now }), hooks, now, blobs });
+		for (const provider of config.ssoProviders)
+			for (const rule of provider.rules.filter((r) => !store.organisation(r.org)))
+				log(`Single sign-on: a rule of ${provider.id} names organisation "${rule.org}", which does not exist yet; nobody gets in by it until it is added.`);
+		const sso = createSingleSignOn({ providers: config.ssoProviders, store, now, log });
+		const api = createApiHandler({ config, store, tokens, throttle: createLoginThrottle({ now }), hooks, now, blobs, sso });
 		const serveStatic = createStaticHandler(config.staticDir);
 		const guard = createRequestGuard(config, now);
 		const isApi = (p: string) => p === '/api' || p.startsWith('/api/');

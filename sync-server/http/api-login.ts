@@ -1,7 +1,8 @@
 // POST /api/login: checks a username and password, throttles repeated failures, issues a signed token.
 import { MAX_PASSWORD_LENGTH, spendPasswordTime, verifyPassword } from '../auth/passwords.ts';
 import { publicUser } from './api-views.ts';
-import type { ApiResult, PublicRequest } from './api.ts';
+import type { StoredPerson } from '../directory/events.ts';
+import type { ApiContext, ApiResult, PublicRequest } from './api.ts';
 import { HttpError } from './http-util.ts';
 import { object } from './validate.ts';
 
@@ -34,6 +35,11 @@ export async function login({ ctx, body, address }: PublicRequest): Promise<ApiR
 		throw new HttpError(401, WRONG);
 	}
 	ctx.throttle.recordSuccess(username);
+	return signedIn(ctx, person);
+}
+
+/** The answer to a successful sign-in (by password, or by single sign-on's hand-off): a fresh token and the person. */
+export function signedIn(ctx: ApiContext, person: StoredPerson): ApiResult {
 	const { token, expiresAt } = ctx.tokens.issue(person.id, person.tokenEpoch);
 	return { status: 200, body: { token, expiresAt, user: publicUser(ctx.store, person) } };
 }

@@ -7,6 +7,7 @@ import { addDocument, addMembers, listConversations, registerConversation, remov
 import { FILE_ROUTE, handleFileRequest, sendBytes } from '../files/api-files.ts';
 import { login } from './api-login.ts';
 import { adminRoutes } from './api-admin.ts';
+import { ssoCallback, ssoProviders, ssoSession, ssoStart } from './api-sso.ts';
 import { directoryView, publicUser } from './api-views.ts';
 import { openBlobStore, type BlobStore } from '../files/blob-store.ts';
 import type { Config } from '../config.ts';
@@ -16,6 +17,7 @@ import { clientAddress, discardBody, HttpError, readJsonBody, sendError, sendJso
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { describeTokenProblem, type Tokens } from '../auth/tokens.ts';
 import { turnCredentials } from '../peer/turn-credentials.ts';
+import type { SingleSignOn } from '../sso/single-sign-on.ts';
 
 /** What the API tells the rest of the relay after a change (the sync relay and the PeerJS server listen). */
 export interface AccessHooks {
@@ -36,6 +38,8 @@ export interface ApiContext {
 	now: () => number;
 	/** Where shared files' bytes live; as the configuration says (DATA_DIR/blobs, or S3) unless given. */
 	blobs?: BlobStore;
+	/** Sign-in through the configured OpenID Connect providers; none without it. */
+	sso?: SingleSignOn;
 }
 
 export interface ApiResult {
@@ -50,6 +54,8 @@ export interface PublicRequest {
 	/** The `:id` path segment, if the route has one. */
 	id: string;
 	address: string;
+	/** For the few handlers that need more than the body (single sign-on's query and cookie). */
+	req: IncomingMessage;
 }
 
 /** A request of a signed-in caller. */
@@ -79,6 +85,10 @@ const iceServers = ({ ctx, actor }: Request) => {
 
 const routes: Route[] = [
 	{ pattern: /^\/api\/login$/, methods: { POST: { handler: login, auth: false, body: true } } },
+	{ pattern: /^\/api\/auth\/providers$/, methods: { GET: { handler: ssoProviders, auth: false, body: false } } },
+	{ pattern: /^\/api\/auth\/oidc\/([^/]+)\/start$/, methods: { GET: { handler: ssoStart, auth: false, body: false } } },
+	{ pattern: /^\/api\/auth\/oidc\/([^/]+)\/callback$/, methods: { GET: { handler: ssoCallback, auth: false, body: false } } },
+	{ pattern: /^\/api\/auth\/sso\/session$/, methods: { POST: { handler: ssoSession, auth: false, body: true } } },
 	{ pattern: /^\/api\/me$/, methods: { GET: { handler: me, auth: true, body: false } } },
 	{ pattern: /^\/api\/directory$/, methods: { GET: { handler: directory, auth: true, body: false } } },
 	{ pattern: /^\/api\/ice-servers$/, methods: { GET: { handler: iceServers, auth: true, body: false } } },
@@ -133,7 +143,7 @@ async function route(ctx: ApiContext, req: IncomingMessage, pathname: string): P
 	if (spec.auth && spec.admin && !actor!.admin) throw new HttpError(403, 'Only administrators may do this. Ask an administrator to grant you the rights.');
 	const limit = (spec.auth && spec.maxBodyBytes) || ctx.config.apiMaxBodyBytes;
 	const body = spec.body ? await readJsonBody(req, limit) : undefined;
-	const request = { ctx, body, id: decodeSegment(found.m![1]), address: clientAddress(req, ctx.config.trustProxy) };
+	const request = { ctx, body, id: decodeSegment(found.m![1]), address: clientAddress(req, ctx.config.trustProxy), req };
 	return spec.auth ? spec.handler({ ...request, actor: actor! }) : spec.handler(request);
 }
 
