@@ -12,6 +12,7 @@ import { reportCs, reportDe, reportEn } from '$lib/report/report-messages';
 import { photoCs, photoDe, photoEn } from '$lib/files/photo-messages';
 import { voiceCs, voiceDe, voiceEn } from '$lib/voice/voice-messages';
 import { adminCs, adminDe, adminEn } from '$lib/admin/admin-messages';
+import { ssoCs, ssoDe, ssoEn } from '$lib/session/sso-messages';
 
 const coreEn = {
 	'app.name': 'Caseroom',
@@ -88,13 +89,13 @@ const coreDe: Record<keyof typeof coreEn, string> = {
 	'conferencing.cacheFull': 'Der Speicher dieses Geräts ist voll: Die Liste der Unterhaltungen kann nicht für die Offline-Nutzung aufbewahrt werden. Geben Sie Speicher frei (alte Dateien oder Apps löschen) und laden Sie dann neu.'
 };
 
-export const en = { ...coreEn, ...conferencingEn, ...callEn, ...whiteboardEn, ...filesEn, ...storageEn, ...notificationsEn, ...reportEn, ...photoEn, ...voiceEn, ...adminEn } as const;
+export const en = { ...coreEn, ...conferencingEn, ...callEn, ...whiteboardEn, ...filesEn, ...storageEn, ...notificationsEn, ...reportEn, ...photoEn, ...voiceEn, ...adminEn, ...ssoEn } as const;
 
 export type MessageKey = keyof typeof en;
 
-export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs, ...callCs, ...whiteboardCs, ...filesCs, ...storageCs, ...notificationsCs, ...reportCs, ...photoCs, ...voiceCs, ...adminCs };
+export const cs: Record<MessageKey, string> = { ...coreCs, ...conferencingCs, ...callCs, ...whiteboardCs, ...filesCs, ...storageCs, ...notificationsCs, ...reportCs, ...photoCs, ...voiceCs, ...adminCs, ...ssoCs };
 
-export const de: Record<MessageKey, string> = { ...coreDe, ...conferencingDe, ...callDe, ...whiteboardDe, ...filesDe, ...storageDe, ...notificationsDe, ...reportDe, ...photoDe, ...voiceDe, ...adminDe };
+export const de: Record<MessageKey, string> = { ...coreDe, ...conferencingDe, ...callDe, ...whiteboardDe, ...filesDe, ...storageDe, ...notificationsDe, ...reportDe, ...photoDe, ...voiceDe, ...adminDe, ...ssoDe };
 
 export const catalogs = { en, cs, de } as const;
 export type Locale = keyof typeof catalogs;

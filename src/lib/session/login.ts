@@ -1,4 +1,5 @@
-// Calls POST /api/login and turns every outcome into a result the sign-in form can explain to the person.
+// Calls POST /api/login (or single sign-on's hand-off) and turns every outcome into a result the sign-in form can
+// explain to the person.
 import type { PublicUser } from '$lib/model/directory';
 
 export interface Session {
@@ -11,17 +12,23 @@ export type LoginResult =
 	| { ok: true; session: Session }
 	| { ok: false; problem: 'wrong' | 'throttled' | 'unreachable' | 'failed'; detail?: string };
 
-export async function login(username: string, password: string, fetchFn: typeof fetch = fetch): Promise<LoginResult> {
+export function login(username: string, password: string, fetchFn: typeof fetch = fetch): Promise<LoginResult> {
+	return postForSession('/api/login', { username: username.trim(), password }, fetchFn);
+}
+
+/** Posts a sign-in (a password, or single sign-on's hand-off code) and explains the answer. */
+export async function postForSession(path: string, body: unknown, fetchFn: typeof fetch = fetch): Promise<LoginResult> {
 	let response: Response;
 	try {
-		response = await fetchFn('/api/login', {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ username: username.trim(), password })
-		});
+		response = await fetchFn(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 	} catch {
 		return { ok: false, problem: 'unreachable' };
 	}
+	return sessionAnswer(response);
+}
+
+/** The relay's answer to a sign-in as a result the sign-in page can explain. */
+async function sessionAnswer(response: Response): Promise<LoginResult> {
 	const body: unknown = await response.json().catch(() => null);
 	if (response.status === 401) return { ok: false, problem: 'wrong' };
 	if (response.status === 429) return { ok: false, problem: 'throttled' };
