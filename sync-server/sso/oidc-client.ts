@@ -84,7 +84,8 @@ export function createOidcClients(): OidcClients {
 			} catch (err) {
 				if (err instanceof oidc.AuthorizationResponseError)
 					throw new OidcProblem('provider-refused', `${provider.name} refused the sign-in: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`);
-				if (err instanceof TypeError && /fetch failed/i.test(err.message)) throw new OidcProblem('unreachable', `${provider.name} could not be reached: ${describe(err)}`);
+				if ((err instanceof TypeError && /fetch failed/i.test(err.message)) || (err as Error)?.name === 'TimeoutError')
+					throw new OidcProblem('unreachable', `${provider.name} could not be reached: ${describe(err)}`);
 				throw new OidcProblem('failed', `The sign-in with ${provider.name} could not be checked: ${describe(err)}`);
 			}
 		}

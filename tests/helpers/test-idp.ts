@@ -75,6 +75,8 @@ function createProvider(issuer: string, accounts: Record<string, TestAccount>, c
 			return grant;
 		},
 		pkce: { required: () => true },
+		// A working day's session at the provider; the rest short, as a company's provider would set them.
+		ttl: { Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
 		cookies: { keys: ['caseroom-test-idp-cookie-key'] },
 		features: { devInteractions: { enabled: true } }
 	});
