@@ -31,6 +31,11 @@ export interface Config {
 	limits: Limits;
 	/** Set: file chunks go to this S3-compatible bucket instead of DATA_DIR/blobs (several relays may share it). */
 	s3: S3Config | null;
+	/**
+	 * DATABASE_URL: directory and documents in this PostgreSQL database, shared by every relay node started with it
+	 * (storage/relay-stores.ts); null keeps them in DATA_DIR.
+	 */
+	databaseUrl: string | null;
 }
 
 export interface S3Config {
@@ -148,7 +153,8 @@ export function loadConfig(env: Env = process.env): Config {
 		turn: turn(env, integer('TURN_TTL_SECONDS', get('TURN_TTL_SECONDS'), 60, 7 * 24 * 3600)),
 		allowedOrigins: origins(get('ALLOWED_ORIGINS')),
 		limits,
-		s3: s3(env)
+		s3: s3(env),
+		databaseUrl: databaseUrl(env.DATABASE_URL)
 	};
 }
 
@@ -176,6 +182,21 @@ function origins(raw: string): string[] {
 				throw new ConfigError(`ALLOWED_ORIGINS must be comma-separated origins like https://caseroom.example.org, not "${o}".`);
 			return url.origin;
 		});
+}
+
+function databaseUrl(raw: string | undefined): string | null {
+	const value = raw?.trim() ?? '';
+	if (!value) return null;
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {
+		/* reported below */
+	}
+	// The URL is not repeated: it may carry a password.
+	if (!url || !['postgres:', 'postgresql:'].includes(url.protocol))
+		throw new ConfigError('DATABASE_URL must be a PostgreSQL connection URL, e.g. postgresql://caseroom:secret@db.example.org:5432/caseroom.');
+	return value;
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {
