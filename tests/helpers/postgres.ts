@@ -25,6 +25,8 @@ export interface TestPostgres {
 	start(): Promise<void>;
 	/** Stops it at once and removes its directory. */
 	close(): Promise<void>;
+	/** CPU time (user + system) its processes have used so far, ms: the postmaster and its children (benchmarks). */
+	cpuMs(): number;
 }
 
 export async function startPostgres(): Promise<TestPostgres> {
@@ -69,8 +71,27 @@ export async function startPostgres(): Promise<TestPostgres> {
 		async close() {
 			await pgCtl('stop', '-w', '-m', 'immediate').catch(() => {});
 			rmSync(root, { recursive: true, force: true });
-		}
+		},
+		cpuMs: () => processTreeCpuMs(Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]))
 	};
+}
+
+/** CPU of a process and its children now (a child that exited is no longer counted), ms; USER_HZ is 100 on Linux. */
+function processTreeCpuMs(root: number): number {
+	let ticks = 0;
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		let stat: string;
+		try {
+			stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+		} catch {
+			continue; // exited meanwhile
+		}
+		// Fields after the command name (which may hold spaces): ppid is the 2nd, utime and stime the 12th and 13th.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		if (Number(entry) === root || Number(fields[1]) === root) ticks += Number(fields[11]) + Number(fields[12]);
+	}
+	return ticks * 10;
 }
 
 /** PG_BIN, or the newest of /usr/lib/postgresql/<version>/bin (Debian's layout). */
