@@ -8,6 +8,10 @@ import type { Pool, PoolClient } from 'pg';
 export async function inTransaction<T>(pool: Pool, task: (client: PoolClient) => Promise<T>): Promise<T> {
 	const client = await pool.connect();
 	let broken = false;
+	// The pool listens for errors of idle connections only: one that breaks between two statements must not go
+	// unheard (an 'error' nobody listens to ends the process); the next statement fails, and the task with it.
+	const onError = () => (broken = true);
+	client.on('error', onError);
 	try {
 		await client.query('BEGIN');
 		const result = await task(client);
@@ -17,6 +21,7 @@ export async function inTransaction<T>(pool: Pool, task: (client: PoolClient) =>
 		await client.query('ROLLBACK').catch(() => (broken = true));
 		throw error;
 	} finally {
+		client.removeListener('error', onError);
 		client.release(broken);
 	}
 }
