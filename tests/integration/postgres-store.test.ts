@@ -36,6 +36,13 @@ async function node(url: string, options: Partial<PostgresDocumentStoreOptions> 
 	return { database, store };
 }
 
+/** Pushes n onto the tally and appends it, acknowledged once the store resolves. */
+async function append(store: PostgresDocumentStore, id: DocumentId, tally: Tally, n: number): Promise<void> {
+	const { bytes, heads } = tally.push(n);
+	await store.append(id, bytes);
+	tally.acknowledged(heads);
+}
+
 const count = async (database: Database, sql: string) => Number((await database.pool.query<{ n: string }>(sql)).rows[0]!.n);
 
 describe('the PostgreSQL document store', () => {
@@ -77,26 +84,22 @@ describe('the PostgreSQL document store', () => {
 		const a = await node(url);
 		const b = await node(url);
 		expect(b.store.storageId()).toBe(a.store.storageId());
-		// Each node writes its own tally into the same five documents (as two relays do for clients on each).
+		// Both nodes write into the same five documents, from one history (as two relays do for clients on each).
 		const ids = [0, 1, 2, 3, 4].map(docId);
-		const write = async (store: PostgresDocumentStore, offset: number) => {
-			const tallies = ids.map(() => Tally.create());
+		const onA = ids.map(() => Tally.create());
+		await Promise.all(onA.map((tally, d) => append(a.store, ids[d]!, tally, -1)));
+		const onB = await Promise.all(ids.map(async (id) => Tally.load((await b.store.load(id))!)));
+		const write = async (store: PostgresDocumentStore, tallies: Tally[], offset: number) => {
 			for (let n = 0; n < 12; n++) {
-				await Promise.all(
-					tallies.map(async (tally, d) => {
-						const { bytes, heads } = tally.push(offset + n);
-						await store.append(ids[d]!, bytes);
-						tally.acknowledged(heads);
-					})
-				);
+				await Promise.all(tallies.map((tally, d) => append(store, ids[d]!, tally, offset + n)));
 				if (n % 4 === 3) void (n % 8 === 3 ? a : b).store.compactNow();
 			}
 		};
-		await Promise.all([write(a.store, 0), write(b.store, 100)]);
+		await Promise.all([write(a.store, onA, 0), write(b.store, onB, 100)]);
 		await Promise.all([a.store.compactNow(), b.store.compactNow()]);
 		for (const id of ids) {
 			const entries = tallyEntries(await b.store.load(id)).sort((x, y) => x - y);
-			expect(entries).toEqual([...Array.from({ length: 12 }, (_, n) => n), ...Array.from({ length: 12 }, (_, n) => 100 + n)]);
+			expect(entries).toEqual([-1, ...Array.from({ length: 12 }, (_, n) => n), ...Array.from({ length: 12 }, (_, n) => 100 + n)]);
 		}
 	});
 
@@ -137,7 +140,7 @@ describe('the PostgreSQL document store', () => {
 			// Compaction often, so some kills land inside its transaction.
 			const writer = spawnWriter({ directory: '', databaseUrl: url, documents, base: round * 1_000_000, segmentBytes: 0, compactAfterMs: random.int(10, 200), snapshotOf: false });
 			writers.push(writer);
-			await writer.waitFor(/^ready$/, 30_000);
+			await writer.waitFor(/^ack /, 30_000);
 			await new Promise((resolve) => setTimeout(resolve, random.int(100, 600)));
 			await writer.kill();
 			for (const [id, numbers] of writer.acks) for (const n of numbers) acknowledged.get(id)!.add(n);
@@ -149,6 +152,8 @@ describe('the PostgreSQL document store', () => {
 			expect(lost, `SEED=${seed}: document ${id} lost acknowledged changes`).toEqual([]);
 		}
 		const total = [...acknowledged.values()].reduce((sum, s) => sum + s.size, 0);
-		expect(total).toBeGreaterThan(rounds * documents.length);
+		console.log(`PostgreSQL store kill -9, SEED=${seed}: ${rounds} rounds, ${total} acknowledged changes kept`);
+		// Every round got at least its first acknowledgements before the kill (many more on a quiet machine).
+		expect(total).toBeGreaterThanOrEqual(rounds * documents.length);
 	});
 });
