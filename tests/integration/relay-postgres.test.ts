@@ -5,6 +5,7 @@
 // the directory after catchUp, accept each other's tokens and serve the same documents.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postMessage } from '../../src/lib/model/conversation.ts';
+import { demoPeople } from '../../src/lib/model/demo.ts';
 import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts';
 import { asMessageId, asUserId } from '../../src/lib/model/ids.ts';
 import type { ClientRepo } from '../../src/lib/sync/client-repo.ts';
@@ -114,8 +115,8 @@ describe('the relay on PostgreSQL', () => {
 		const [a, b] = await Promise.all([startRelay({ databaseUrl }), startRelay({ databaseUrl })]);
 		relays.push(a!, b!);
 		// Started together on an empty database: the demo directory was loaded once.
-		expect(a!.server.store.people().length).toBe(5);
-		expect(b!.server.store.people().length).toBe(5);
+		expect(a!.server.store.people().length).toBe(demoPeople.length);
+		expect(b!.server.store.people().length).toBe(demoPeople.length);
 
 		const petr = await signedIn(a!.url, 'petr');
 		const handle = petr.client.repo.create<ConversationDoc>(petrsCaseChatWithAnna());
