@@ -5,7 +5,7 @@
 // With PostgreSQL, the token signing key is in the database too (a token issued by one node is valid on every node,
 // and each person's own document has the same id on all): the first node to start stores DATA_DIR/token-key if it
 // has one (so a single relay moved onto PostgreSQL keeps its sessions), else a new key. DATA_DIR still holds what
-// each node keeps for itself (its lock, the admin socket, and, until they move, the file chunks).
+// each node keeps for itself (its lock, the admin socket, and the file chunks unless S3_* puts them in a bucket).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
