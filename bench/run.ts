@@ -16,6 +16,7 @@ import { coldStart } from './cold-start.ts';
 import { deadLink } from './dead-link.ts';
 import { openConversation } from './open-conversation.ts';
 import { p2p } from './p2p.ts';
+import { postgres } from './postgres.ts';
 import { relayAlone } from './relay-alone.ts';
 import { relayFiles } from './relay-files.ts';
 import { storage } from './storage.ts';
@@ -39,7 +40,8 @@ const GROUPS: Record<string, BenchGroup> = {
 	p2p,
 	storage,
 	report,
-	files: relayFiles
+	files: relayFiles,
+	postgres
 };
 
 const quick = process.env.BENCH_QUICK === '1';

@@ -32,7 +32,8 @@ describe('configuration', () => {
 				peerMessages: { burst: 1000, perSecond: 100 },
 				peerBytes: { burst: 4 * 1024 * 1024, perSecond: 1024 * 1024 }
 			},
-			s3: null
+			s3: null,
+			databaseUrl: null
 		});
 	});
 
@@ -90,6 +91,14 @@ describe('configuration', () => {
 		expect(() => loadConfig({ LIMIT_SYNC_BYTES_BURST: '1024' })).toThrow(/LIMIT_SYNC_BYTES_BURST \(1024\) must be at least SYNC_MAX_MESSAGE_BYTES/);
 		expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://app.example.org/path' })).toThrow(/ALLOWED_ORIGINS must be/);
 		expect(() => loadConfig({ ALLOWED_ORIGINS: 'app.example.org' })).toThrow(/ALLOWED_ORIGINS must be/);
+		expect(() => loadConfig({ DATABASE_URL: 'mysql://u:pw@db/caseroom' })).toThrow(/DATABASE_URL must be a PostgreSQL connection URL/);
+		expect(() => loadConfig({ DATABASE_URL: 'mysql://u:pw@db/caseroom' })).not.toThrow(/pw/);
+	});
+
+	it('reads a PostgreSQL database URL', () => {
+		expect(loadConfig({ DATABASE_URL: ' postgresql://caseroom:s3cret@db.lan:5433/caseroom ' }).databaseUrl).toBe('postgresql://caseroom:s3cret@db.lan:5433/caseroom');
+		expect(loadConfig({ DATABASE_URL: 'postgres://db.lan/caseroom' }).databaseUrl).toBe('postgres://db.lan/caseroom');
+		expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeNull();
 	});
 
 	it('reads a TURN secret and its servers', () => {

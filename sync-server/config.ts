@@ -38,6 +38,11 @@ export interface Config {
 	limits: Limits;
 	/** Set: file chunks go to this S3-compatible bucket instead of DATA_DIR/blobs (several relays may share it). */
 	s3: S3Config | null;
+	/**
+	 * DATABASE_URL: directory and documents in this PostgreSQL database, shared by every relay node started with it
+	 * (storage/relay-stores.ts); null keeps them in DATA_DIR.
+	 */
+	databaseUrl: string | null;
 }
 
 export interface S3Config {
@@ -157,7 +162,8 @@ export function loadConfig(env: Env = process.env): Config {
 		ssoProviders: ssoProviders(env),
 		publicUrl: publicUrl(env.PUBLIC_URL?.trim() || ''),
 		limits,
-		s3: s3(env)
+		s3: s3(env),
+		databaseUrl: databaseUrl(env.DATABASE_URL)
 	};
 }
 
@@ -187,6 +193,21 @@ function origin(raw: string, problem: string): string {
 	}
 	if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== raw.replace(/\/$/, '').toLowerCase()) throw new ConfigError(problem);
 	return url.origin;
+}
+
+function databaseUrl(raw: string | undefined): string | null {
+	const value = raw?.trim() ?? '';
+	if (!value) return null;
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {
+		/* reported below */
+	}
+	// The URL is not repeated: it may carry a password.
+	if (!url || !['postgres:', 'postgresql:'].includes(url.protocol))
+		throw new ConfigError('DATABASE_URL must be a PostgreSQL connection URL, e.g. postgresql://caseroom:secret@db.example.org:5432/caseroom.');
+	return value;
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {

@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLocked } from './storage/data-lock.ts';
 import { JournalCorrupt } from './storage/journal.ts';
+import { StoreUnavailable } from './storage/store-unavailable.ts';
 import { createServer } from './server.ts';
 
 // automerge-repo saves in the background; a failed save (disk full, EIO) must be reported, not kill the relay:
@@ -12,10 +13,10 @@ let relay: Awaited<ReturnType<typeof createServer>>;
 try {
 	const config = loadConfig();
 	relay = await createServer(config);
-	console.log(`Caseroom relay on ${relay.url} (DATA_DIR ${config.dataDir}), started in ${startupMs()} ms`);
+	console.log(`Caseroom relay on ${relay.url} (${relay.storage}), started in ${startupMs()} ms`);
 } catch (err) {
 	// Expected problems (bad configuration, DATA_DIR in use or damaged, port taken) need no stack trace.
-	const expected = [ConfigError, DataDirLocked, JournalCorrupt].some((k) => err instanceof k) || (err as NodeJS.ErrnoException).code;
+	const expected = [ConfigError, DataDirLocked, JournalCorrupt, StoreUnavailable].some((k) => err instanceof k) || (err as NodeJS.ErrnoException).code;
 	console.error(`The relay could not start: ${expected ? (err as Error).message : (err as Error).stack}`);
 	if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error('Another program uses this port: stop it, or set PORT.');
 	process.exit(1);

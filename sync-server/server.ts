@@ -15,15 +15,15 @@ import { openBlobStore } from './files/blob-store.ts';
 import { createApiHandler, type AccessHooks } from './http/api.ts';
 import type { Config } from './config.ts';
 import { loadDemoDirectoryIfEmpty } from './directory/demo.ts';
-import { openJournalStore, type DirectoryStore } from './directory/store.ts';
+import type { DirectoryStore } from './directory/store.ts';
+import { openRelayStores } from './storage/relay-stores.ts';
 import { discardBody, refuseUpgrade, requestScheme, sendError, sendJson } from './http/http-util.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createPeerSignalling, PEERJS_PATH } from './peer/signalling.ts';
 import { createRequestGuard } from './http/request-guard.ts';
 import { createStaticHandler } from './http/static-files.ts';
 import { createSyncRelay } from './sync/relay.ts';
-import { createTokens, loadTokenKey } from './auth/tokens.ts';
-import { personalDocumentIds } from './directory/personal-documents.ts';
+import { createTokens } from './auth/tokens.ts';
 import type { PersonalNotice } from '../src/lib/model/personal-schema.ts';
 import { createSingleSignOn } from './sso/single-sign-on.ts';
 
@@ -33,6 +33,8 @@ export interface RelayServer {
 	port: number;
 	config: Config;
 	store: DirectoryStore;
+	/** Where the directory and documents are kept: "DATA_DIR …" or "PostgreSQL host:port/database". */
+	storage: string;
 	close(): Promise<void>;
 }
 
@@ -56,10 +58,10 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		for (const step of cleanup.reverse()) await step();
 	};
 	try {
-		const key = loadTokenKey(config.dataDir);
-		const personalDocumentId = personalDocumentIds(key);
-		const store = openJournalStore(config.dataDir, { warn: log, personalDocumentId });
-		cleanup.push(() => store.close());
+		const stores = await openRelayStores(config, { log });
+		cleanup.push(() => stores.close());
+		const { directory: store, tokenKey: key } = stores;
+		const personalDocumentId = (userId: UserId) => store.personalDocumentId(userId)!;
 		if (await loadDemoDirectoryIfEmpty(store)) log('Loaded the demo directory (password "demo" for every account).');
 
 		const tokens = createTokens({ key, ttlHours: config.tokenTtlHours, lookup: (id) => store.person(id), now });
@@ -72,8 +74,12 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			? https.createServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) })
 			: http.createServer();
 		cleanup.push(() => closeHttp(server));
+		// Closed by the sync relay; here too in case the relay fails to start (a second close does nothing).
+		const documents = await stores.sharedDocuments?.();
+		if (documents) cleanup.push(() => documents.close());
 		const sync = await createSyncRelay({
 			dataDir: config.dataDir,
+			store: documents,
 			access: { authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId) },
 			maxMessageBytes: config.syncMaxMessageBytes,
 			idleUnloadMs: config.syncIdleUnloadMs,
@@ -186,6 +192,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			port,
 			config,
 			store,
+			storage: stores.where,
 			close: () => (closing ??= undo())
 		};
 	} catch (err) {

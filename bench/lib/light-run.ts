@@ -8,8 +8,16 @@ import { startRelay, type RelayKind } from './relays.ts';
 import { sleep } from './stats.ts';
 import { DRAIN_MS, summarizeRun, WARMUP_MS, type SyncRunResult, type SyncShape } from './sync-run.ts';
 
-export async function runLightShape(kind: RelayKind, shape: SyncShape): Promise<SyncRunResult> {
-	const relay = await startRelay(kind);
+export interface LightRunOptions {
+	/** Added to the relay's environment (DATABASE_URL: its documents in PostgreSQL). */
+	env?: NodeJS.ProcessEnv;
+	/** CPU time of other processes doing the relay's work (the database's), ms so far: counted with the relay's. */
+	otherCpuMs?: () => number;
+}
+
+export async function runLightShape(kind: RelayKind, shape: SyncShape, options: LightRunOptions = {}): Promise<SyncRunResult> {
+	const relay = await startRelay(kind, options.env);
+	const cpuNow = () => cpuMs(relay.pid) + (options.otherCpuMs?.() ?? 0);
 	const clients: LightClient[] = [];
 	const timers: NodeJS.Timeout[] = [];
 	try {
@@ -58,12 +66,12 @@ export async function runLightShape(kind: RelayKind, shape: SyncShape): Promise<
 		});
 		await sleep(shape.warmupMs ?? WARMUP_MS);
 		measuring = true;
-		const cpuStart = cpuMs(relay.pid);
+		const cpuStart = cpuNow();
 		await sleep(shape.durationMs);
 		measuring = false;
 		timers.forEach((t) => (clearInterval(t), clearTimeout(t)));
 		await sleep(DRAIN_MS);
-		const cpuUsed = cpuMs(relay.pid) - cpuStart;
+		const cpuUsed = cpuNow() - cpuStart;
 
 		return summarizeRun(measured, arrivals, shape.readers, cpuUsed);
 	} finally {

@@ -3,7 +3,8 @@
 // any name can be members; every message still passes the relay's access checks.
 // Usage: node --import tsx bench/relays/caseroom-relay.ts <dataDir>; prints "listening <port>". GET /stats: the
 // engine's documents in memory and joined peers. SYNC_IDLE_UNLOAD_SECONDS, as for the product: how long a document
-// nobody has open stays in memory (default 60; the churn figure passes a shorter one).
+// nobody has open stays in memory (default 60; the churn figure passes a shorter one). DATABASE_URL: documents in
+// PostgreSQL instead of DATA_DIR (the postgres figures).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asUserId } from '../../src/lib/model/ids.ts';
@@ -13,8 +14,12 @@ const [dataDir] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: caseroom-relay.ts <dataDir>');
 const acl = new Map<string, Set<string>>();
 const idleSeconds = process.env.SYNC_IDLE_UNLOAD_SECONDS;
+// DATABASE_URL: the documents in PostgreSQL (the relay's shared store), loaded only then, as the relay does.
+const databaseUrl = process.env.DATABASE_URL;
+const store = databaseUrl ? await openSharedDocuments(databaseUrl) : undefined;
 const relay = await createSyncRelay({
 	dataDir,
+	store,
 	idleUnloadMs: idleSeconds ? Number(idleSeconds) * 1000 : undefined,
 	maxMessageBytes: 16 * 1024 * 1024,
 	access: {
@@ -44,3 +49,8 @@ server.on('upgrade', (req, socket, head) => {
 });
 process.on('SIGTERM', () => void relay.close().then(() => process.exit(0)));
 server.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));
+
+async function openSharedDocuments(url: string) {
+	const [{ openDatabase }, { openPostgresDocumentStore }] = await Promise.all([import('../../sync-server/storage/postgres-database.ts'), import('../../sync-server/storage/postgres-document-store.ts')]);
+	return openPostgresDocumentStore({ pool: (await openDatabase(url)).pool });
+}

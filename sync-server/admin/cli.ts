@@ -1,12 +1,13 @@
 // `npm run admin -- <command>`: sends the command to the relay running on DATA_DIR (over its admin socket), or,
-// when none runs, applies it to the store directly (taking the DATA_DIR lock for the moment).
+// when none runs, applies it to the store directly (taking the DATA_DIR lock for the moment): DATA_DIR's files, or
+// PostgreSQL when DATABASE_URL is set (relay-stores.ts).
 import { ADMIN_USAGE, runAdminCommand } from './commands.ts';
 import { sendAdminCommand, type AdminResult } from './socket.ts';
 import { loadConfig } from '../config.ts';
-import { openJournalStore } from '../directory/store.ts';
 import { resolve } from 'node:path';
 import { relayReportSource } from '../report/report-source.ts';
 import { openRelayDocumentStore } from '../storage/relay-document-store.ts';
+import { openRelayStores } from '../storage/relay-stores.ts';
 import { openBlobStore } from '../files/blob-store.ts';
 
 /** `report` writes a file and `import-cases` reads one: make its path absolute here, since a running relay may have
@@ -26,10 +27,11 @@ async function main(argv: string[]): Promise<AdminResult> {
 	argv = withAbsolutePaths(argv);
 	const answer = await sendAdminCommand(dataDir, argv);
 	if (answer) return answer;
-	const store = openJournalStore(dataDir, { holder: 'admin command' });
+	const stores = await openRelayStores(config, { holder: 'admin command' });
+	const store = stores.directory;
 	try {
 		// The documents are opened only for a report: the other commands touch the directory alone.
-		const documents = argv[0] === 'report' ? await openRelayDocumentStore(dataDir) : undefined;
+		const documents = argv[0] === 'report' ? await (stores.sharedDocuments?.() ?? openRelayDocumentStore(dataDir)) : undefined;
 		try {
 			const reports = documents && relayReportSource({ documents, directory: store, blobs: openBlobStore(config) });
 			return await runAdminCommand(argv, { store, cutOff: () => {}, reports });
@@ -37,7 +39,7 @@ async function main(argv: string[]): Promise<AdminResult> {
 			await documents?.close();
 		}
 	} finally {
-		store.close();
+		await stores.close();
 	}
 }
 

@@ -1,16 +1,16 @@
 // The first start on an empty DATA_DIR loads CONTRACT.md's demo directory, so a newcomer can sign in at once.
 import { demoCases, demoOrganisations, demoPeople, DEMO_PASSWORD } from '../../src/lib/model/demo.ts';
 import { asOrgId, asUserId } from '../../src/lib/model/ids.ts';
+import type { DirectoryEvent } from './events.ts';
 import type { DirectoryStore } from './store.ts';
 import { hashPassword } from '../auth/passwords.ts';
 
-/** Loads the demo directory when the store is empty; returns whether it did. */
+/** Loads the demo directory when the store is empty (once, whichever relay node starts first); returns whether it did. */
 export async function loadDemoDirectoryIfEmpty(store: DirectoryStore): Promise<boolean> {
 	if (!store.isEmpty()) return false;
-	const hashes = await Promise.all(demoPeople.map(() => hashPassword(DEMO_PASSWORD)));
-	for (const org of demoOrganisations) store.commit({ type: 'orgAdded', org });
-	demoPeople.forEach((p, i) =>
-		store.commit({
+	return store.seedIfEmpty(async () => {
+		const hashes = await Promise.all(demoPeople.map(() => hashPassword(DEMO_PASSWORD)));
+		const people = demoPeople.map((p, i): DirectoryEvent => ({
 			type: 'personAdded',
 			person: {
 				id: asUserId(p.username),
@@ -23,8 +23,11 @@ export async function loadDemoDirectoryIfEmpty(store: DirectoryStore): Promise<b
 				tokenEpoch: 0,
 				...(p.admin ? { admin: true } : {})
 			}
-		})
-	);
-	for (const serviceCase of demoCases) store.commit({ type: 'caseAdded', serviceCase });
-	return true;
+		}));
+		return [
+			...demoOrganisations.map((org): DirectoryEvent => ({ type: 'orgAdded', org })),
+			...people,
+			...demoCases.map((serviceCase): DirectoryEvent => ({ type: 'caseAdded', serviceCase }))
+		];
+	});
 }

@@ -5,8 +5,8 @@
 // into in-memory maps at start (thousands of people and conversations replay in milliseconds, and every access
 // check is a map lookup); a torn last line is dropped; the journal is compacted at start when it holds many more
 // lines than live entities. No native build (better-sqlite3 needs a compiler at `npm ci`), no extra memory
-// (PGlite holds hundreds of MB). Everything goes through `DirectoryStore`, so SQLite or PostgreSQL can replace it.
-// One writer per DATA_DIR, enforced by a lock file.
+// (PGlite holds hundreds of MB). Everything goes through `DirectoryStore`; with DATABASE_URL the same events go to
+// PostgreSQL instead (postgres-store.ts), shared by several relay nodes. One writer per DATA_DIR, enforced by a lock file.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEntry } from '../../src/lib/model/admin.ts';
@@ -18,7 +18,8 @@ import { DirectoryError, DirectoryState, identityKey } from './state.ts';
 import { openJournal } from '../storage/journal.ts';
 import type { PersonalDocumentId } from './personal-documents.ts';
 
-export interface DirectoryStore {
+/** What the directory answers from memory, whichever store keeps it durable. */
+export interface DirectoryReads {
 	organisation(id: OrgId): Organisation | undefined;
 	organisations(): Organisation[];
 	person(id: UserId): StoredPerson | undefined;
@@ -45,11 +46,22 @@ export interface DirectoryStore {
 	mayRead(userId: UserId, documentId: string): boolean;
 	/** The id of this person's own document; undefined when the store was opened without the relay's key. */
 	personalDocumentId(userId: UserId): string | undefined;
-	/** Applies a change durably: on disk when it returns. Throws DirectoryError when the change breaks an invariant. */
-	commit(event: DirectoryEvent): void;
 	/** True until anything was ever written (the demo directory is loaded then). */
 	isEmpty(): boolean;
-	close(): void;
+}
+
+export interface DirectoryStore extends DirectoryReads {
+	/**
+	 * Applies a change durably: resolves once it is on disk (fsync) or committed (PostgreSQL), and the reads above
+	 * show it. Rejects with DirectoryError when the change breaks an invariant (nothing is written), with
+	 * StoreUnavailable when the database cannot be reached (nothing is acknowledged).
+	 */
+	commit(event: DirectoryEvent): Promise<void>;
+	/** Applies `events()` as one change if nothing was ever written, once across every relay node; true if this call did. */
+	seedIfEmpty(events: () => Promise<DirectoryEvent[]>): Promise<boolean>;
+	/** Applies what other relay nodes committed since this one last looked (a single node has nothing to catch up). */
+	catchUp(): Promise<void>;
+	close(): Promise<void>;
 }
 
 export interface OpenStoreOptions {
@@ -87,6 +99,34 @@ function journalStore(
 	personalDocumentId?: PersonalDocumentId
 ): DirectoryStore {
 	let closed = false;
+	// Synchronous inside (writeSync + fsyncSync): the state shows the change as soon as the call returns.
+	const commitNow = (event: DirectoryEvent) => {
+		if (closed) throw new Error('The directory store is closed.');
+		const problem = state.problem(event);
+		if (problem) throw new DirectoryError(problem);
+		journal.append(event);
+		state.apply(event);
+	};
+	return {
+		...directoryReads(state, personalDocumentId),
+		commit: (event) => settled(() => commitNow(event)),
+		async seedIfEmpty(events) {
+			if (state.orgs.size > 0) return false;
+			for (const event of await events()) commitNow(event);
+			return true;
+		},
+		catchUp: () => Promise.resolve(),
+		async close() {
+			if (closed) return;
+			closed = true;
+			journal.close();
+			release();
+		}
+	};
+}
+
+/** The reads every store answers from its DirectoryState. */
+export function directoryReads(state: DirectoryState, personalDocumentId?: PersonalDocumentId): DirectoryReads {
 	const byUsername = (username: string) => {
 		const id = state.usernames.get(username);
 		return id === undefined ? undefined : state.people.get(id);
@@ -117,19 +157,16 @@ function journalStore(
 			return state.conversationOf(documentId)?.members.includes(userId) ?? false;
 		},
 		personalDocumentId: (userId) => personalDocumentId?.(userId),
-		commit(event) {
-			if (closed) throw new Error('The directory store is closed.');
-			const problem = state.problem(event);
-			if (problem) throw new DirectoryError(problem);
-			journal.append(event);
-			state.apply(event);
-		},
-		isEmpty: () => state.orgs.size === 0,
-		close() {
-			if (closed) return;
-			closed = true;
-			journal.close();
-			release();
-		}
+		isEmpty: () => state.orgs.size === 0
 	};
+}
+
+/** What `run` returned, or threw, as a settled promise. */
+function settled(run: () => void): Promise<void> {
+	try {
+		run();
+		return Promise.resolve();
+	} catch (error) {
+		return Promise.reject(error);
+	}
 }

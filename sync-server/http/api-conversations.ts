@@ -15,7 +15,7 @@ export function listConversations({ ctx, actor }: Request): ApiResult {
 	return { status: 200, body: ctx.store.conversationsOf(actor.id).map((c) => conversationView(ctx.store, c)) };
 }
 
-export function registerConversation({ ctx, actor, body }: Request): ApiResult {
+export async function registerConversation({ ctx, actor, body }: Request): Promise<ApiResult> {
 	const input = object(body);
 	const id = documentId(input.documentId);
 	if (input.kind !== 'direct' && input.kind !== 'case') throw new HttpError(400, '"kind" must be "direct" or "case".');
@@ -39,20 +39,20 @@ export function registerConversation({ ctx, actor, body }: Request): ApiResult {
 	const refusal = checkNewConversation(actor, { kind, serviceCase }, members.map((m) => ctx.store.person(m)!));
 	if (refusal) throw new HttpError(403, describeRefusal(refusal));
 	const conversation: ConversationRecord = { id: id as ConversationId, kind, caseId, members, createdBy: actor.id, createdAt: ctx.now() };
-	ctx.store.commit({ type: 'conversationRegistered', conversation });
+	await ctx.store.commit({ type: 'conversationRegistered', conversation });
 	// Members may have asked for its receipts document already (started offline, like the conversation).
 	ctx.hooks.accessChanged([id, receiptsDocumentId(id)]);
 	return { status: 201, body: conversationView(ctx.store, conversation) };
 }
 
-export function addMembers({ ctx, actor, body, id }: Request): ApiResult {
+export async function addMembers({ ctx, actor, body, id }: Request): Promise<ApiResult> {
 	const conversation = memberConversation(ctx, actor, id);
 	const input = object(body);
 	const added = people(ctx, stringArray(input.add, 'add')).filter((p) => !conversation.members.includes(p.id));
 	const refusal = checkAddMembers(actor, true, scopeOf(ctx, conversation), added);
 	if (refusal) throw new HttpError(403, describeRefusal(refusal));
 	if (added.length > 0) {
-		ctx.store.commit({ type: 'membersAdded', conversationId: conversation.id, members: added.map((p) => p.id), by: actor.id });
+		await ctx.store.commit({ type: 'membersAdded', conversationId: conversation.id, members: added.map((p) => p.id), by: actor.id });
 		ctx.hooks.accessChanged(everyDocument(ctx, conversation));
 	}
 	return { status: 200, body: conversationView(ctx.store, ctx.store.conversation(conversation.id)!) };
@@ -63,7 +63,7 @@ export function addMembers({ ctx, actor, body, id }: Request): ApiResult {
  * socket, file request and call signal of the removed people is checked against the new member list at once.
  * The caller who left gets 200 with an empty body: they may no longer see the conversation.
  */
-export function removeMembers({ ctx, actor, body, id }: Request): ApiResult {
+export async function removeMembers({ ctx, actor, body, id }: Request): Promise<ApiResult> {
 	const conversation = memberConversation(ctx, actor, id);
 	const input = object(body);
 	const named = people(ctx, stringArray(input.remove, 'remove'));
@@ -72,14 +72,14 @@ export function removeMembers({ ctx, actor, body, id }: Request): ApiResult {
 	if (refusal) throw new HttpError(403, describeRefusal(refusal));
 	const removed = [...new Set(named.map((p) => p.id))].filter((m) => conversation.members.includes(m));
 	if (removed.length > 0) {
-		ctx.store.commit({ type: 'membersRemoved', conversationId: conversation.id, members: removed, by: actor.id });
+		await ctx.store.commit({ type: 'membersRemoved', conversationId: conversation.id, members: removed, by: actor.id });
 		ctx.hooks.accessRevoked(removed, conversation.id, everyDocument(ctx, conversation));
 	}
 	if (removed.includes(actor.id)) return { status: 200, body: { left: true } };
 	return { status: 200, body: conversationView(ctx.store, ctx.store.conversation(conversation.id)!) };
 }
 
-export function addDocument({ ctx, actor, body, id }: Request): ApiResult {
+export async function addDocument({ ctx, actor, body, id }: Request): Promise<ApiResult> {
 	const conversation = memberConversation(ctx, actor, id);
 	const input = object(body);
 	const docId = documentId(input.documentId);
@@ -90,7 +90,7 @@ export function addDocument({ ctx, actor, body, id }: Request): ApiResult {
 		if (sameAttachment) return { status: 200, body: conversationView(ctx.store, conversation) };
 		throw new HttpError(409, 'This document already belongs to another conversation.');
 	}
-	ctx.store.commit({
+	await ctx.store.commit({
 		type: 'documentAttached',
 		document: { documentId: docId, conversationId: conversation.id, kind: 'whiteboard', attachedBy: actor.id, attachedAt: ctx.now() }
 	});

@@ -13,6 +13,8 @@ import { openBlobStore, type BlobStore } from '../files/blob-store.ts';
 import type { Config } from '../config.ts';
 import type { StoredPerson } from '../directory/events.ts';
 import type { DirectoryStore } from '../directory/store.ts';
+import { DirectoryError } from '../directory/state.ts';
+import { StoreUnavailable } from '../storage/store-unavailable.ts';
 import { clientAddress, discardBody, HttpError, readJsonBody, sendError, sendJson } from './http-util.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { describeTokenProblem, type Tokens } from '../auth/tokens.ts';
@@ -122,6 +124,10 @@ export function createApiHandler(ctx: ApiContext) {
 				sendError(res, err.status, err.message, err.status === 413 || !drained ? { connection: 'close' } : {});
 			else if (isDiskFull(err))
 				sendError(res, 507, "The relay's disk is full, so nothing was saved. Ask the relay's administrator to free space on it, then try again.");
+			else if (err instanceof StoreUnavailable)
+				sendError(res, 503, "The relay cannot reach its database, so nothing was saved. Try again in a minute; if it persists, tell the relay's administrator.", { 'retry-after': '10' });
+			// Another request (or relay node) changed the directory between this one's checks and its commit.
+			else if (err instanceof DirectoryError) sendError(res, 409, `${err.message} Reload and try again.`);
 			else {
 				console.error('API error:', err);
 				sendError(res, 500, 'The relay failed to handle this request. Try again; if it persists, check the relay log.');

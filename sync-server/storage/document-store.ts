@@ -1,7 +1,8 @@
-// What the sync engine keeps of each Automerge document, behind one interface: today the group-committed log and
-// per-document snapshots in DATA_DIR (log-store.ts); a PostgreSQL table can implement the same later (a batch of
-// appends inserted in one transaction, snapshots in a table of their own). The engine never reads files itself and
-// never decides how a batch becomes durable.
+// What the sync engine keeps of each Automerge document, behind one interface: the group-committed log and
+// per-document snapshots in DATA_DIR (log-store.ts, the default), or PostgreSQL for several relay nodes
+// (postgres-document-store.ts: a batch of appends inserted in one transaction, snapshots in a table of their own).
+// The engine never reads files itself and never decides how a batch becomes durable. Both pass the same contract
+// tests (tests/integration/document-store-contract.test.ts).
 //
 // What every implementation guarantees:
 // - Durable on resolve. `append` resolves only once its bytes survive kill -9 and a power cut (fdatasync, or the

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Repo, type DocumentId } from '@automerge/automerge-repo';
 import { afterEach, describe, expect, it } from 'vitest';
+import { docId, expectTallies, writeTallies } from '../../tests/helpers/document-stores.ts';
 import { Tally, tallyEntries } from '../../tests/helpers/tally-doc.ts';
 import { DurableFsStorageAdapter } from './fs-chunks.ts';
 import { encodeRecord } from './log-record.ts';
@@ -25,55 +26,11 @@ async function open(directory: string, options: Partial<LogStoreOptions> = {}): 
 	stores.push(store);
 	return store;
 }
-const docId = (i: number) => `Doc${i}x${'a'.repeat(20)}` as DocumentId;
 const segments = (directory: string) => readdirSync(join(directory, 'log')).filter((f) => f.endsWith('.log'));
 
-/** Pushes 0..count-1 onto a tally per document, every append awaited; returns the tallies. */
-async function writeTallies(store: LogStore, documents: number, count: number): Promise<Tally[]> {
-	const tallies = Array.from({ length: documents }, () => Tally.create());
-	await Promise.all(
-		tallies.map(async (tally, d) => {
-			for (let n = 0; n < count; n++) {
-				const { bytes, heads } = tally.push(n);
-				await store.append(docId(d), bytes);
-				tally.acknowledged(heads);
-			}
-		})
-	);
-	return tallies;
-}
-
-async function expectTallies(store: LogStore, documents: number, count: number): Promise<void> {
-	const expected = Array.from({ length: count }, (_, n) => n);
-	for (let d = 0; d < documents; d++) expect(tallyEntries(await store.load(docId(d))), `document ${d}`).toEqual(expected);
-}
-
+// What every DocumentStore guarantees (durable, order, load order, group commit, close) is tested on both stores in
+// tests/integration/document-store-contract.test.ts; here, what is the log's own: its files.
 describe('the log store', () => {
-	it('loads back every change of many documents, before and after a restart', async () => {
-		const directory = tempDir();
-		const store = await open(directory);
-		await writeTallies(store, 25, 8);
-		await expectTallies(store, 25, 8);
-		expect(await store.load(docId(99))).toBeUndefined();
-		await store.close();
-
-		await expectTallies(await open(directory), 25, 8);
-	});
-
-	it('covers the appends of one turn, and those made during a flush, with one fdatasync each', async () => {
-		const store = await open(tempDir());
-		const tallies = Array.from({ length: 200 }, () => Tally.create());
-		await Promise.all(tallies.map((t, d) => store.append(docId(d), t.push(0).bytes)));
-		expect(store.stats()).toMatchObject({ appends: 200, fsyncs: 1 });
-
-		// While the first batch is being written, 100 more arrive: they all go out in the next one.
-		const first = tallies.slice(0, 100).map((t, d) => store.append(docId(d), t.push(1).bytes));
-		await new Promise((resolve) => setImmediate(resolve));
-		const second = tallies.slice(100).map((t, d) => store.append(docId(100 + d), t.push(1).bytes));
-		await Promise.all([...first, ...second]);
-		expect(store.stats()).toMatchObject({ appends: 400, fsyncs: 3 });
-	});
-
 	it('cuts a record torn by a crash and keeps everything before it', async () => {
 		const directory = tempDir();
 		let store = await open(directory);
@@ -183,23 +140,6 @@ describe('the log store', () => {
 		await expectTallies(store, 2, 3);
 	});
 
-	it('serves loads and appends while compacting, and loses nothing', async () => {
-		const directory = tempDir();
-		const store = await open(directory, { segmentBytes: 2048 });
-		const tallies = await writeTallies(store, 20, 10);
-		const compacting = store.compactNow();
-		const more = tallies.map(async (tally, d) => {
-			const { bytes, heads } = tally.push(10);
-			await store.append(docId(d), bytes);
-			tally.acknowledged(heads);
-			expect(tallyEntries(await store.load(docId(d))).length).toBe(11);
-		});
-		await Promise.all([compacting, ...more]);
-		await expectTallies(store, 20, 11);
-		await store.close();
-		await expectTallies(await open(directory), 20, 11);
-	});
-
 	const steps: CompactionStep[] = ['rotated', 'temp-synced', 'renamed', 'written', 'old-removed', 'segment-deleted'];
 	it.each(steps)('loses nothing when compaction stops at step "%s", and finishes it later', async (stop) => {
 		const directory = tempDir();
@@ -228,17 +168,11 @@ describe('the log store', () => {
 		expect(leftovers).toEqual([]);
 	});
 
-	it('finishes the appends already made when closed, and refuses unsafe document ids', async () => {
+	it('refuses unsafe document ids', async () => {
 		const directory = tempDir();
 		const store = await open(directory);
-		const tally = Tally.create();
-		const pending = [0, 1, 2].map((n) => store.append(docId(0), tally.push(n).bytes));
-		await store.close();
-		await Promise.all(pending);
-		await expect(store.load(docId(0))).rejects.toThrow(/closed/);
-		expect(tallyEntries(await (await open(directory)).load(docId(0)))).toEqual([0, 1, 2]);
-
-		await expect(stores.at(-1)!.append('../../etc' as DocumentId, new Uint8Array([1]))).rejects.toThrow(/Unsafe storage key/);
+		await expect(store.append('../../etc' as DocumentId, new Uint8Array([1]))).rejects.toThrow(/Unsafe storage key/);
+		await expect(store.load('../../etc' as DocumentId)).rejects.toThrow(/Unsafe storage key/);
 		expect(existsSync(join(directory, '..', 'etc'))).toBe(false);
 	});
 });

@@ -1,6 +1,6 @@
-// A writer in its own process for the log store's kill -9 and full-disk tests: opens the store on a directory,
-// appends real Automerge changes to several documents as fast as the store acknowledges them, and prints each
-// acknowledged one; the parent kills it whenever it likes and checks the store.
+// A writer in its own process for the document stores' kill -9 and full-disk tests: opens the store (the log on a
+// directory, or PostgreSQL), appends real Automerge changes to several documents as fast as the store acknowledges
+// them, and prints each acknowledged one; the parent kills it whenever it likes and checks the store.
 // Usage: node --import tsx tests/integration/log-store-child.ts '<json ChildPlan>'
 // Prints "ready", then per append "ack <doc> <n>" or "fail <doc> <n> <code>", and "paused <step>" when it holds
 // compaction at the planned step. On stdin, "close" closes the store (then prints "closed") and "stop" stops
@@ -8,7 +8,10 @@
 // opens the store (so it can start while the store is still someone else's).
 import { createInterface } from 'node:readline';
 import type { DocumentId } from '@automerge/automerge-repo/slim';
+import type { DocumentStore } from '../../sync-server/storage/document-store.ts';
 import { openLogStore, type CompactionStep } from '../../sync-server/storage/log-store.ts';
+import { openDatabase } from '../../sync-server/storage/postgres-database.ts';
+import { openPostgresDocumentStore } from '../../sync-server/storage/postgres-document-store.ts';
 import { Tally } from '../helpers/tally-doc.ts';
 
 export interface ChildPlan {
@@ -26,6 +29,8 @@ export interface ChildPlan {
 	spacingMs?: number;
 	/** Wait for "go" on stdin before opening the store. */
 	held?: boolean;
+	/** The PostgreSQL store in this database instead of the log in `directory` (segmentBytes, snapshotOf and pauseAt then do not apply). */
+	databaseUrl?: string;
 }
 
 const plan = JSON.parse(process.argv[2] ?? '') as ChildPlan;
@@ -44,18 +49,21 @@ createInterface({ input: process.stdin }).on('line', (command) => {
 });
 if (plan.held) await going;
 
-const store = await openLogStore({
-	directory: plan.directory,
-	segmentBytes: plan.segmentBytes,
-	compactAfterMs: plan.compactAfterMs,
-	snapshotOf: plan.snapshotOf ? (id) => tallies.get(id)?.save() : undefined,
-	log: (message) => process.stderr.write(`${message}\n`),
-	compactionStep: (step) => {
-		if (step !== plan.pauseAt?.step || ++reached !== plan.pauseAt.occurrence) return;
-		say(`paused ${step}`);
-		return new Promise<void>(() => {});
-	}
-});
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const store: DocumentStore = plan.databaseUrl
+	? await openPostgresDocumentStore({ pool: (await openDatabase(plan.databaseUrl, { log })).pool, compactAfterMs: plan.compactAfterMs, compactAtChanges: 1, log })
+	: await openLogStore({
+			directory: plan.directory,
+			segmentBytes: plan.segmentBytes,
+			compactAfterMs: plan.compactAfterMs,
+			snapshotOf: plan.snapshotOf ? (id) => tallies.get(id)?.save() : undefined,
+			log,
+			compactionStep: (step) => {
+				if (step !== plan.pauseAt?.step || ++reached !== plan.pauseAt.occurrence) return;
+				say(`paused ${step}`);
+				return new Promise<void>(() => {});
+			}
+		});
 for (const id of plan.documents) {
 	const chunks = await store.load(id as DocumentId);
 	tallies.set(id, chunks ? Tally.load(chunks) : Tally.create());
