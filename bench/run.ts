@@ -9,6 +9,7 @@ import { buildIfStale } from '../scripts/build-if-stale.mjs';
 import { buildRelayIfStale } from '../scripts/build-relay.mjs';
 import { markdownTable } from './lib/table.ts';
 import { appStart } from './app-start.ts';
+import { backup } from './backup.ts';
 import { capacity } from './capacity.ts';
 import { catchUp } from './catch-up.ts';
 import { churn } from './churn.ts';
@@ -39,6 +40,7 @@ const GROUPS: Record<string, BenchGroup> = {
 	'dead-link': deadLink,
 	p2p,
 	storage,
+	backup,
 	report,
 	files: relayFiles,
 	postgres

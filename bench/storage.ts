@@ -17,14 +17,15 @@ import { directChat } from './lib/conversations.ts';
 import { figure, noGoal, ratioAtMost, type BenchGroup, type Figure } from './lib/figure.ts';
 import { percentile } from './lib/stats.ts';
 
-type Append = (documentId: DocumentId, changes: Uint8Array) => Promise<void>;
-interface Run {
+export type Append = (documentId: DocumentId, changes: Uint8Array) => Promise<void>;
+export interface Run {
 	perSecond: number;
 	p50: number;
 	p99: number;
+	max: number;
 }
 
-const docId = (i: number) => `Bench${i.toString().padStart(5, '0')}xStorage` as DocumentId;
+export const docId = (i: number) => `Bench${i.toString().padStart(5, '0')}xStorage` as DocumentId;
 /** Compaction out of the way: one segment for the whole run, no timer. */
 const NEVER_COMPACT = { segmentBytes: 2 ** 40, compactAfterMs: 3_600_000 };
 
@@ -88,7 +89,7 @@ export const storage: BenchGroup = {
 };
 
 /** A chain of real changes to one chat (a text message each), as the app sends them; every writer replays it. */
-function chatChanges(count: number): Uint8Array[] {
+export function chatChanges(count: number): Uint8Array[] {
 	let doc = A.from(directChat('Spindle SC-1042', 0) as unknown as Record<string, unknown>) as unknown as A.Doc<ConversationDoc>;
 	const changes = [A.save(doc)];
 	for (let i = 0; i < count; i++) {
@@ -108,7 +109,7 @@ async function withLogStore<T>(directory: string, options: Partial<LogStoreOptio
 }
 
 /** `writers` loops, each appending the chain of changes to its own document as fast as appends resolve; after a warm-up. */
-async function measure(append: Append, writers: number, seconds: number, changes: Uint8Array[]): Promise<Run> {
+export async function measure(append: Append, writers: number, seconds: number, changes: Uint8Array[]): Promise<Run> {
 	const loop = async (ms: number, latencies: number[]) => {
 		const end = performance.now() + ms;
 		await Promise.all(
@@ -125,7 +126,7 @@ async function measure(append: Append, writers: number, seconds: number, changes
 	const latencies: number[] = [];
 	const began = performance.now();
 	await loop(seconds * 1000, latencies);
-	return { perSecond: latencies.length / ((performance.now() - began) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+	return { perSecond: latencies.length / ((performance.now() - began) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: percentile(latencies, 100) };
 }
 
 /** A log of `mebibytes` over 10,000 documents, never compacted (a relay killed under load), opened again. */

@@ -10,6 +10,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { UserId } from '../src/lib/model/ids.ts';
 import { runAdminCommand } from './admin/commands.ts';
 import { listenForAdmin } from './admin/socket.ts';
+import { filesElsewhere, runBackupCommand } from './backup/command.ts';
 import { relayReportSource } from './report/report-source.ts';
 import { openBlobStore } from './files/blob-store.ts';
 import { createApiHandler, type AccessHooks } from './http/api.ts';
@@ -181,7 +182,16 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		});
 		server.on('error', (err) => log(`HTTP server error: ${err.message}`));
 
-		const admin = await listenForAdmin(config.dataDir, (argv) => runAdminCommand(argv, { store, cutOff: hooks.cutOff, accessRevoked: hooks.accessRevoked, now, reports: relayReportSource({ documents: sync.documents, directory: store, blobs }) }));
+		const admin = await listenForAdmin(config.dataDir, (argv) =>
+			runAdminCommand(argv, {
+				store,
+				cutOff: hooks.cutOff,
+				accessRevoked: hooks.accessRevoked,
+				now,
+				reports: relayReportSource({ documents: sync.documents, directory: store, blobs }),
+				backups: (command, folder) => runBackupCommand(command, folder, { dataDir: config.dataDir, documents: sync.documents, filesElsewhere: filesElsewhere(config), inDatabase: config.databaseUrl !== null })
+			})
+		);
 		cleanup.push(() => admin.close());
 
 		const port = (server.address() as AddressInfo).port;

@@ -9,11 +9,12 @@ import { relayReportSource } from '../report/report-source.ts';
 import { openRelayDocumentStore } from '../storage/relay-document-store.ts';
 import { openRelayStores } from '../storage/relay-stores.ts';
 import { openBlobStore } from '../files/blob-store.ts';
+import { BACKUP_COMMANDS, BackupError, filesElsewhere, runBackupCommandAlone } from '../backup/command.ts';
 
-/** `report` writes a file and `import-cases` reads one: make its path absolute here, since a running relay may have
- * another directory. */
+/** `report` writes a file, `import-cases` reads one, `backup` and `restore` name a folder: make the path absolute
+ * here, since a running relay may have another directory. */
 function withAbsolutePaths(argv: string[]): string[] {
-	if (argv[0] === 'import-cases' && argv[1] !== undefined) return [argv[0], resolve(argv[1]), ...argv.slice(2)];
+	if (['import-cases', ...BACKUP_COMMANDS].includes(argv[0]!) && argv[1] !== undefined) return [argv[0]!, resolve(argv[1]), ...argv.slice(2)];
 	if (argv[0] !== 'report') return argv;
 	const at = argv.indexOf('--out');
 	if (at >= 0 && argv[at + 1] !== undefined) return argv.map((a, i) => (i === at + 1 ? resolve(a) : a));
@@ -27,6 +28,15 @@ async function main(argv: string[]): Promise<AdminResult> {
 	argv = withAbsolutePaths(argv);
 	const answer = await sendAdminCommand(dataDir, argv);
 	if (answer) return answer;
+	// Not through the directory store: restore needs DATA_DIR empty, and a backup copies it as it is.
+	if (BACKUP_COMMANDS.includes(argv[0]!))
+		return runBackupCommandAlone(argv[0]!, argv[1], { dataDir, filesElsewhere: filesElsewhere(config), inDatabase: config.databaseUrl !== null }).then(
+			(output) => ({ ok: true, output }),
+			(err: unknown) => {
+				if (err instanceof BackupError) return { ok: false, output: err.message };
+				throw err;
+			}
+		);
 	const stores = await openRelayStores(config, { holder: 'admin command' });
 	const store = stores.directory;
 	try {

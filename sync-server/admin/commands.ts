@@ -9,10 +9,13 @@ import type { ReportSource } from '../report/report-source.ts';
 import * as admin from './admin-service.ts';
 import { adminAudit, adminConversations } from './admin-views.ts';
 import { ImportError } from './case-import.ts';
+import { BackupError } from '../backup/manifest.ts';
 
 export interface AdminContext extends admin.AdminDeps {
 	/** What the report command reads (the CLI opens the documents only for it). */
 	reports?: ReportSource;
+	/** `backup DIR` and `restore DIR` in the running relay (sync-server/backup/command.ts); the CLI runs them itself otherwise. */
+	backups?: (command: string, folder: string | undefined) => Promise<string>;
 }
 
 export const ADMIN_USAGE = `Usage: npm run admin -- <command>   (DATA_DIR selects the relay's data, default ./data)
@@ -39,6 +42,9 @@ export const ADMIN_USAGE = `Usage: npm run admin -- <command>   (DATA_DIR select
   report <conversation id> [--out file.zip] [--language en|cs|de]
                                           the conversation's service report bundle (report.html, report.json,
                                           whiteboards as PNG, every file the relay holds, SHA256SUMS)
+  backup <folder>                         a consistent copy of DATA_DIR (the relay may be running), with a manifest
+                                          of SHA-256s; it holds the token key: keep it secret
+  restore <folder>                        a backup into an empty DATA_DIR, with no relay running; checks every file
   help`;
 
 class UsageError extends Error {}
@@ -51,7 +57,7 @@ export async function runAdminCommand(argv: string[], ctx: AdminContext): Promis
 		return { ok: true, output };
 	} catch (err) {
 		if (err instanceof ImportError) return { ok: false, output: [err.message, ...err.rows.map((r) => `  row ${r.row}: ${r.message}`)].join('\n') };
-		if (err instanceof UsageError || err instanceof DirectoryError || err instanceof admin.AdminError) return { ok: false, output: err.message };
+		if (err instanceof UsageError || err instanceof DirectoryError || err instanceof admin.AdminError || err instanceof BackupError) return { ok: false, output: err.message };
 		throw err;
 	}
 }
@@ -97,6 +103,9 @@ async function run(command: string, options: Map<string, string>, positional: st
 			return auditLines(store, Number(options.get('limit') ?? 50));
 		case 'report':
 			return report(ctx.reports ?? fail('The report command has no documents to read here.'), first, options);
+		case 'backup':
+		case 'restore':
+			return (ctx.backups ?? fail(`${command} runs in the relay or on its own, not here.`))(command, first);
 		default:
 			return fail(`Unknown command "${command}".\n\n${ADMIN_USAGE}`);
 	}

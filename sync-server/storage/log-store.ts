@@ -7,7 +7,9 @@
 // into an index of where each document's records are (a torn last record is cut), so nothing of a document
 // is held in memory but that. Compaction seals the segment being written, moves each document's records into a
 // chunk file (log-compaction.ts), and deletes a segment once no record in it is left; a crash at any step loses
-// nothing. One writer per directory is the caller's job (data-lock.ts).
+// nothing. One writer per directory is the caller's job (data-lock.ts). A backup holds the files still (`hold()`):
+// compaction waits between two steps, appends go on, and the backup copies each segment up to its last
+// acknowledged record (sync-server/backup/).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -57,7 +59,24 @@ export interface LogStoreStats {
 export interface LogStore extends DocumentStore {
 	/** Seals the current segment and compacts every record appended before the call; resolves when done. */
 	compactNow(): Promise<void>;
+	/**
+	 * Holds the files still for a backup: compaction stops between two steps (appends go on) until `release()`, and
+	 * the answer says how many bytes of each segment hold acknowledged records at this moment.
+	 */
+	hold(): Promise<LogHold>;
 	stats(): LogStoreStats;
+}
+
+/**
+ * What a backup copies while it holds the store: every chunk file in the directory (none changes or goes until
+ * `release()`), and of each segment the bytes listed here, every append acknowledged before `hold()` was called.
+ */
+export interface LogHold {
+	/** Absolute paths and the length of their whole records, oldest first. */
+	segments: Array<{ file: string; bytes: number }>;
+	/** How long the hold waited for a compaction step under way (appends were never stopped). */
+	waitedMs: number;
+	release(): void;
 }
 
 const DEFAULTS = { segmentBytes: 64 * 1024 * 1024, compactAfterMs: 30_000 };
@@ -98,6 +117,10 @@ class LogStoreImpl implements LogStore {
 	readonly #locks = new Map<string, Promise<unknown>>();
 	#closed = false;
 	#closing: Promise<void> | undefined;
+	/** Set while a backup holds the files: compaction waits for it between two steps. */
+	#held: { count: number; released: Promise<void>; resume(): void } | undefined;
+	/** The compaction step under way (one document, or deleting a segment): a hold waits for it to end. */
+	#stepping: Promise<unknown> | undefined;
 	readonly #stats = { appends: 0, fsyncs: 0, lastFsyncMs: 0, compactedDocuments: 0, lastCompactionMs: 0 };
 
 	constructor(options: LogStoreOptions) {
@@ -160,6 +183,34 @@ class LogStoreImpl implements LogStore {
 		return this.#requestRound();
 	}
 
+	async hold(): Promise<LogHold> {
+		if (this.#closed) throw new Error('The document store is closed.');
+		const began = performance.now();
+		if (!this.#held) {
+			let resume!: () => void;
+			const released = new Promise<void>((resolve) => (resume = resolve));
+			this.#held = { count: 0, released, resume };
+		}
+		const held = this.#held;
+		held.count++;
+		// No step starts from now on; the one under way ends first. Then, in one turn of the event loop, where the
+		// last acknowledged batch ends: a batch's records count once its fdatasync is done (segment.size).
+		await this.#stepping?.catch(() => {});
+		const segments = [...this.#segments.values()].sort((a, b) => a.number - b.number).map((s) => ({ file: segmentFile(this.#logDirectory, s.number), bytes: s.size }));
+		let released = false;
+		return {
+			segments,
+			waitedMs: performance.now() - began,
+			release: () => {
+				if (released) return;
+				released = true;
+				if (--held.count > 0) return;
+				if (this.#held === held) this.#held = undefined;
+				held.resume();
+			}
+		};
+	}
+
 	stats(): LogStoreStats {
 		let logBytes = 0;
 		for (const segment of this.#segments.values()) logBytes += segment.size;
@@ -174,6 +225,9 @@ class LogStoreImpl implements LogStore {
 
 	close(): Promise<void> {
 		this.#closed = true;
+		// A backup still holding the files must not keep compaction, and so the close, waiting.
+		this.#held?.resume();
+		this.#held = undefined;
 		return (this.#closing ??= (async () => {
 			clearTimeout(this.#ageTimer);
 			await this.#flushing;
@@ -296,9 +350,11 @@ class LogStoreImpl implements LogStore {
 		const upTo = this.#current.number - 1;
 		const context = { directory: this.#directory, index: this.#index, readEntries: (e: LogEntry[]) => this.#readEntries(e), snapshotOf: this.#options.snapshotOf, step: (s: CompactionStep, d?: string) => this.#step(s, d) };
 		for (const documentId of this.#index.documentsUpTo(upTo)) {
+			// While a backup holds the files (checked in the same turn as the step starts, so a hold waits for it).
+			while (this.#held && !this.#closed) await this.#held.released;
 			if (this.#closed) return;
 			try {
-				await this.#exclusive(documentId, () => compactDocument(context, documentId, upTo));
+				await (this.#stepping = this.#exclusive(documentId, () => compactDocument(context, documentId, upTo)));
 				this.#stats.compactedDocuments++;
 			} catch (error) {
 				// Its records stay in the log (and so does their segment) until a later round manages.
@@ -308,8 +364,10 @@ class LogStoreImpl implements LogStore {
 			await nextTurn();
 		}
 		for (const segment of [...this.#segments.values()]) {
+			while (this.#held && !this.#closed) await this.#held.released;
+			if (this.#closed) return;
 			if (segment.number <= upTo && this.#index.recordsIn(segment.number) === 0) {
-				await this.#deleteSegment(segment);
+				await (this.#stepping = this.#deleteSegment(segment));
 				await this.#step('segment-deleted');
 			}
 		}
