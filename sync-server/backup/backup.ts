@@ -15,7 +15,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { isTemporary, syncDirectory, walk } from '../storage/chunk-files.ts';
 import type { LogHold } from '../storage/log-store.ts';
 import { listSegments, segmentFile } from '../storage/log-segment.ts';
-import { copyHashed, DIR_MODE, FILE_MODE, syncFolders } from './copy-files.ts';
+import { copyHashed, DIR_MODE, durable, FILE_MODE } from './copy-files.ts';
 import { BACKED_UP, BackupError, encodeManifest, isDataPath, makeManifest, MANIFEST_NAME, NOT_DATA, sha256Sums, SUMS_NAME, type BackupFile, type BackupManifest } from './manifest.ts';
 
 /** The running relay's document store: what a backup holds still while it copies the log. */
@@ -74,7 +74,7 @@ export async function takeBackup(options: BackupOptions): Promise<BackupSummary>
 		await copyBlobs(dataDir, copy);
 
 		const manifest = makeManifest({ createdAt, source: { dataDir, relayRunning: options.documents !== undefined }, compactionHeldMs, holdWaitedMs: hold.waitedMs, files });
-		await syncFolders(folders, target);
+		await durable(files.map((f) => join(target, f.path)), folders, target);
 		await writePrivately(join(target, SUMS_NAME), sha256Sums(files));
 		await writePrivately(join(target, MANIFEST_NAME), encodeManifest(manifest));
 		const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);

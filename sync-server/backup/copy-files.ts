@@ -34,17 +34,16 @@ async function stream(from: string, bytes: number | undefined, write?: (chunk: B
 export const hashFile = (file: string): Promise<Hashed> => stream(file, undefined);
 
 /**
- * Copies the first `bytes` of `from` (all of it when undefined) to `to`, a new file (its folders made as needed),
- * synced to disk; on any failure `to` is removed. `folders` collects the folders written into, to sync at the end.
+ * Copies the first `bytes` of `from` (all of it when undefined) to `to`, a new file (its folders made as needed); on
+ * any failure `to` is removed. Not synced yet (a copy made while the relay's compaction waits only fills the page
+ * cache): `durable()` syncs every copy and the folders collected in `folders` once all are made.
  */
 export async function copyHashed(from: string, to: string, folders: Set<string>, bytes?: number): Promise<Hashed> {
 	await mkdir(dirname(to), { recursive: true, mode: DIR_MODE });
 	folders.add(dirname(to));
 	const out = await open(to, 'wx', FILE_MODE);
 	try {
-		const hashed = await stream(from, bytes, (chunk, at) => writeSpan(out, chunk, at));
-		await out.datasync();
-		return hashed;
+		return await stream(from, bytes, (chunk, at) => writeSpan(out, chunk, at));
 	} catch (err) {
 		await rm(to, { force: true });
 		throw err;
@@ -53,8 +52,20 @@ export async function copyHashed(from: string, to: string, folders: Set<string>,
 	}
 }
 
+/** The copied files on disk (a few at a time: the disk batches them), then the folders' entries. */
+export async function durable(files: string[], folders: Set<string>, root: string): Promise<void> {
+	for (let at = 0; at < files.length; at += 16)
+		await Promise.all(
+			files.slice(at, at + 16).map(async (file) => {
+				const handle = await open(file, 'r');
+				await handle.datasync().finally(() => handle.close());
+			})
+		);
+	await syncFolders(folders, root);
+}
+
 /** Makes the new entries of these folders under `root` (and root's own) durable, deepest first. */
-export async function syncFolders(folders: Set<string>, root: string): Promise<void> {
+async function syncFolders(folders: Set<string>, root: string): Promise<void> {
 	const all = new Set<string>([root]);
 	for (const folder of folders) for (let f = folder; f.startsWith(`${root}/`) && !all.has(f); f = dirname(f)) all.add(f);
 	for (const folder of [...all].sort((a, b) => b.length - a.length)) await syncDirectory(folder);

@@ -5,7 +5,7 @@
 import { readdir, readFile, rm, chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DataDirLocked, lockDataDir } from '../storage/data-lock.ts';
-import { copyHashed, DIR_MODE, hashFile, syncFolders } from './copy-files.ts';
+import { copyHashed, DIR_MODE, durable, hashFile } from './copy-files.ts';
 import { BackupError, decodeManifest, MANIFEST_NAME, type BackupManifest } from './manifest.ts';
 
 export interface RestoreSummary {
@@ -38,7 +38,7 @@ export async function restoreBackup(backupDir: string, dataDirGiven: string): Pr
 			const copied = await copyHashed(join(from, file.path), join(dataDir, file.path), folders);
 			if (copied.sha256 !== file.sha256) throw new BackupError(`${file.path} of the backup changed while it was being restored. Nothing was restored.`);
 		}
-		await syncFolders(folders, dataDir);
+		await durable(manifest.files.map((f) => join(dataDir, f.path)), folders, dataDir);
 	} catch (err) {
 		// DATA_DIR was empty: everything in it but the lock is ours.
 		const entries = await readdir(dataDir).catch(() => [] as string[]);

@@ -201,7 +201,7 @@ it('refuses a damaged backup, naming the file, and a DATA_DIR that is not empty 
 	cpSync(backupDir, damaged, { recursive: true });
 	const chunk = join(damaged, 'blobs', ackedBeforeBackup.files[3]!, 'chunks', '2');
 	const bytes = readFileSync(chunk);
-	bytes[1000] ^= 0xff;
+	bytes[1000] = bytes[1000]! ^ 0xff;
 	writeFileSync(chunk, bytes);
 	const target = newDir();
 	const refused = await runAdmin(target, 'restore', damaged);
