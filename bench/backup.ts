@@ -16,6 +16,8 @@ import { manifestOf } from '../tests/helpers/report-conversation.ts';
 import { figure, noGoal, ratioAtMost, type BenchGroup, type Figure } from './lib/figure.ts';
 import { chatChanges, docId, measure, type Run } from './storage.ts';
 
+const CONVERSATIONS = 200;
+
 export const backup: BenchGroup = {
 	name: 'Backups',
 	async run({ quick, log }) {
@@ -24,9 +26,9 @@ export const backup: BenchGroup = {
 		const dataDir = join(root, 'data');
 		const store = await openRelayDocumentStore(dataDir, { segmentBytes: 4 * 1024 * 1024, compactAfterMs: 1000 });
 		try {
-			const changes = chatChanges(quick ? 200 : 600);
+			const changes = chatChanges(quick ? 100 : 300);
 			const files = quick ? 16 : 64;
-			log(`filling DATA_DIR: 400 conversations, ${files} files of 1 MiB…`);
+			log(`filling DATA_DIR: ${CONVERSATIONS} conversations, ${files} files of 1 MiB…`);
 			await fill(dataDir, store, changes, files);
 			const append = (id: Parameters<LogStore['append']>[0], bytes: Uint8Array) => store.append(id, bytes);
 
@@ -47,6 +49,7 @@ export const backup: BenchGroup = {
 			const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 			const mb = Math.round(backups[0]!.totalBytes / 1024 / 1024);
 			const copyMs = timed(() => execFileSync('cp', ['-a', dataDir, join(root, 'cp')]));
+			const alone = await takeBackup({ dataDir, target: join(root, 'alone'), documents: store });
 			log(`${backups.length} backups of ${mb} MB while appending; p99 ${busy.p99.toFixed(1)} ms against ${quiet.p99.toFixed(1)} ms`);
 			const note = `baseline: the same 16 writers with no backup, same run; ${backups.length} backups of ${mb} MB ran back to back`;
 			const name = `16 writers during backups of ${mb} MB`;
@@ -55,7 +58,8 @@ export const backup: BenchGroup = {
 				figure(`${name}: p99 append latency`, busy.p99, 'ms', quiet.p99, ratioAtMost(3), note),
 				figure(`${name}: longest append`, busy.max, 'ms', quiet.max, noGoal, note),
 				figure(`${name}: longest event loop delay`, busy.loopMaxMs, 'ms', quiet.loopMaxMs, noGoal, note),
-				figure(`backup of ${mb} MB under load: median time`, median(backups.map((b) => b.durationMs)), 'ms', copyMs, noGoal, 'baseline: cp -a of the same DATA_DIR with no load (no hashes, no fsync)'),
+				figure(`backup of ${mb} MB, no writers: time`, alone.durationMs, 'ms', copyMs, noGoal, 'baseline: cp -a of the same DATA_DIR (no hashes, no fsync)'),
+				figure(`backup of ${mb} MB under load: median time`, median(backups.map((b) => b.durationMs)), 'ms', alone.durationMs, noGoal, 'baseline: the same backup with no writers'),
 				figure(`backup of ${mb} MB under load: compaction held (median)`, median(backups.map((b) => b.manifest.compactionHeldMs)), 'ms', null, noGoal, 'appends go on meanwhile'),
 				figure(`backup of ${mb} MB under load: longest wait for a compaction step`, Math.max(...backups.map((b) => b.manifest.holdWaitedMs)), 'ms', null, noGoal)
 			] satisfies Figure[];
@@ -66,12 +70,12 @@ export const backup: BenchGroup = {
 	}
 };
 
-/** A relay's DATA_DIR: token key, a directory journal, 400 conversations (compacted, and more in the log), files. */
+/** A relay's DATA_DIR: token key, a directory journal, 200 conversations (compacted, and more in the log), files. */
 async function fill(dataDir: string, store: LogStore, changes: Uint8Array[], files: number): Promise<void> {
 	writeFileSync(join(dataDir, 'token-key'), randomBytes(32));
 	writeFileSync(join(dataDir, 'directory.jsonl'), Array.from({ length: 2000 }, (_, i) => JSON.stringify({ type: 'orgAdded', org: { id: `org-${i}`, name: `Organisation ${i}` } }) + '\n').join(''));
 	const appendAll = async (from: number, to: number) => {
-		for (let d = 0; d < 400; d++) await Promise.all(changes.slice(from, to).map((c) => store.append(docId(d), c)));
+		for (let d = 0; d < CONVERSATIONS; d++) await Promise.all(changes.slice(from, to).map((c) => store.append(docId(d), c)));
 	};
 	await appendAll(0, Math.floor(changes.length / 2));
 	await store.compactNow();

@@ -2,28 +2,19 @@
 // each backup, restored and opened, holds every change acknowledged before it was taken, and loads; a hold stops
 // compaction between two steps and never stops appends.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocumentId } from '@automerge/automerge-repo/slim';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { scratch } from '../../tests/helpers/scratch.ts';
 import { Tally, tallyEntries } from '../../tests/helpers/tally-doc.ts';
 import type { LogStore } from '../storage/log-store.ts';
 import { openRelayDocumentStore } from '../storage/relay-document-store.ts';
 import { takeBackup } from './backup.ts';
 import { restoreBackup } from './restore.ts';
 
-const dirs: string[] = [];
-const stores: LogStore[] = [];
-afterEach(async () => {
-	await Promise.allSettled(stores.splice(0).map((s) => s.close()));
-	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-const tempDir = () => {
-	const dir = mkdtempSync(join(tmpdir(), 'caseroom-backup-'));
-	dirs.push(dir);
-	return dir;
-};
+const temp = scratch('caseroom-backup-');
+const tempDir = () => temp.dir();
 const docId = (i: number) => `Doc${i}x${'b'.repeat(20)}` as DocumentId;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,8 +23,7 @@ async function busyDataDir(): Promise<{ dataDir: string; store: LogStore }> {
 	const dataDir = tempDir();
 	writeFileSync(join(dataDir, 'token-key'), randomBytes(32));
 	writeFileSync(join(dataDir, 'directory.jsonl'), '{"type":"orgAdded","org":{"id":"gfms","name":"GFMS"}}\n');
-	const store = await openRelayDocumentStore(dataDir, { segmentBytes: 8 * 1024, compactAfterMs: 5 });
-	stores.push(store);
+	const store = temp.keep(await openRelayDocumentStore(dataDir, { segmentBytes: 8 * 1024, compactAfterMs: 5 }));
 	return { dataDir, store };
 }
 
@@ -89,8 +79,7 @@ it('restores every change acknowledged before each backup, taken at any moment o
 	for (const { folder, acked: before } of taken) {
 		const restored = join(tempDir(), 'data');
 		await restoreBackup(folder, restored);
-		const copy = await openRelayDocumentStore(restored);
-		stores.push(copy);
+		const copy = temp.keep(await openRelayDocumentStore(restored));
 		for (let d = 0; d < documents; d++) {
 			const entries = tallyEntries(await copy.load(docId(d)));
 			// Everything acknowledged before, in order; perhaps some acknowledged while the backup ran.

@@ -1,30 +1,19 @@
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Repo, type DocumentId } from '@automerge/automerge-repo';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { docId, expectTallies, writeTallies } from '../../tests/helpers/document-stores.ts';
+import { scratch } from '../../tests/helpers/scratch.ts';
 import { Tally, tallyEntries } from '../../tests/helpers/tally-doc.ts';
 import { DurableFsStorageAdapter } from './fs-chunks.ts';
 import { encodeRecord } from './log-record.ts';
 import { openLogStore, type CompactionStep, type LogStore, type LogStoreOptions } from './log-store.ts';
 
-const dirs: string[] = [];
-const stores: LogStore[] = [];
-afterEach(async () => {
-	await Promise.allSettled(stores.splice(0).map((s) => s.close()));
-	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-const tempDir = () => {
-	const dir = mkdtempSync(join(tmpdir(), 'caseroom-log-'));
-	dirs.push(dir);
-	return join(dir, 'automerge');
-};
+const temp = scratch('caseroom-log-');
+const tempDir = () => join(temp.dir(), 'automerge');
 async function open(directory: string, options: Partial<LogStoreOptions> = {}): Promise<LogStore> {
-	const store = await openLogStore({ directory, ...options });
-	stores.push(store);
-	return store;
+	return temp.keep(await openLogStore({ directory, ...options }));
 }
 const segments = (directory: string) => readdirSync(join(directory, 'log')).filter((f) => f.endsWith('.log'));
 
@@ -74,11 +63,12 @@ describe('the log store', () => {
 		const tally = Tally.load(chunks);
 		await store.append(handle.documentId, tally.push(4).bytes);
 		await store.close();
-		expect((await open(directory)).storageId()).toBe(storageId);
+		const reopened = await open(directory);
+		expect(reopened.storageId()).toBe(storageId);
 
 		// Compacted into the same folders: the old relay's storage reads the result.
-		await stores.at(-1)!.compactNow();
-		await stores.at(-1)!.close();
+		await reopened.compactNow();
+		await reopened.close();
 		const again = new Repo({ storage: new DurableFsStorageAdapter(directory) });
 		const found = await again.find<{ entries: number[] }>(handle.documentId);
 		expect([...found.doc().entries]).toEqual([0, 1, 2, 3, 4]);
