@@ -67,7 +67,10 @@ async function fileRequest(ctx: ApiContext, blobs: BlobStore, req: IncomingMessa
 		const chunk = await readChunkBody(req, length);
 		if (chunk.bytes.length !== length) throw new HttpError(400, `Chunk ${index} must be exactly ${length} bytes, not ${chunk.bytes.length}.`);
 		const put = await blobs.putChunk(file, index, chunk, id);
-		if (put.kept) return { status: 201, body: { index, present: put.present, complete: put.complete } };
+		if (put.kept) {
+			ctx.meter?.fileBytes('in', chunk.bytes.length);
+			return { status: 201, body: { index, present: put.present, complete: put.complete } };
+		}
 		if (put.reason === 'mismatch')
 			throw new HttpError(422, `Chunk ${index} does not match its SHA-256 in the manifest, so it was not kept. Send it again.`);
 		// The chunk hashes came from the uploader; once all were here they did not make the announced file.

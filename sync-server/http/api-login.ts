@@ -17,6 +17,7 @@ export async function login({ ctx, body, address }: PublicRequest): Promise<ApiR
 
 	const decision = ctx.throttle.check(username, address);
 	if (!decision.allowed) {
+		ctx.meter?.signIn('throttled');
 		const seconds = decision.retryAfterSeconds;
 		return {
 			status: 429,
@@ -32,6 +33,7 @@ export async function login({ ctx, body, address }: PublicRequest): Promise<ApiR
 	// A disabled person gets the same answer as a wrong password: the sign-in form need not say more.
 	if (!valid || !person || person.disabled) {
 		ctx.throttle.recordFailure(username, address);
+		ctx.meter?.signIn('wrong');
 		throw new HttpError(401, WRONG);
 	}
 	ctx.throttle.recordSuccess(username);
@@ -40,6 +42,7 @@ export async function login({ ctx, body, address }: PublicRequest): Promise<ApiR
 
 /** The answer to a successful sign-in (by password, or by single sign-on's hand-off): a fresh token and the person. */
 export function signedIn(ctx: ApiContext, person: StoredPerson): ApiResult {
+	ctx.meter?.signIn('ok');
 	const { token, expiresAt } = ctx.tokens.issue(person.id, person.tokenEpoch);
 	return { status: 200, body: { token, expiresAt, user: publicUser(ctx.store, person) } };
 }

@@ -20,6 +20,8 @@ import type { LoginThrottle } from '../auth/login-throttle.ts';
 import { describeTokenProblem, type Tokens } from '../auth/tokens.ts';
 import { turnCredentials } from '../peer/turn-credentials.ts';
 import type { SingleSignOn } from '../sso/single-sign-on.ts';
+import { errorWithStack, silentLog, type Log } from '../ops/log.ts';
+import { requestIdOf } from '../ops/request-log.ts';
 
 /** What the API tells the rest of the relay after a change (the sync relay and the PeerJS server listen). */
 export interface AccessHooks {
@@ -42,6 +44,18 @@ export interface ApiContext {
 	blobs?: BlobStore;
 	/** Sign-in through the configured OpenID Connect providers; none without it. */
 	sso?: SingleSignOn;
+	/** The relay's metrics (ops/metrics.ts); nothing is counted without it. */
+	meter?: ApiMeter;
+	log?: Log;
+}
+
+export type SignInOutcome = 'ok' | 'wrong' | 'throttled';
+
+/** What the API reports to the relay's metrics: a counter step each. */
+export interface ApiMeter {
+	signIn(outcome: SignInOutcome): void;
+	/** Bytes of file chunks kept (in) or served (out). */
+	fileBytes(direction: 'in' | 'out', bytes: number): void;
 }
 
 export interface ApiResult {
@@ -114,8 +128,10 @@ export function createApiHandler(ctx: ApiContext) {
 		const file = FILE_ROUTE.exec(pathname);
 		try {
 			const result = file ? await handleFileRequest(ctx, blobs, req, file, authenticate(ctx, req)) : await route(ctx, req, pathname);
-			if ('bytes' in result) sendBytes(res, result.status, result.bytes);
-			else sendJson(res, result.status, result.body, result.headers);
+			if ('bytes' in result) {
+				ctx.meter?.fileBytes('out', result.bytes.byteLength);
+				sendBytes(res, result.status, result.bytes);
+			} else sendJson(res, result.status, result.body, result.headers);
 		} catch (err) {
 			// A refused request may still be sending (an upload, or a body refused before it was read, e.g. without a
 			// token): read a bounded rest so the client gets the answer, not a reset.
@@ -129,7 +145,7 @@ export function createApiHandler(ctx: ApiContext) {
 			// Another request (or relay node) changed the directory between this one's checks and its commit.
 			else if (err instanceof DirectoryError) sendError(res, 409, `${err.message} Reload and try again.`);
 			else {
-				console.error('API error:', err);
+				(ctx.log ?? silentLog).error({ req: requestIdOf(req), path: pathname, err: errorWithStack(err) }, 'An API request failed');
 				sendError(res, 500, 'The relay failed to handle this request. Try again; if it persists, check the relay log.');
 			}
 		}

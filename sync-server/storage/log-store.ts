@@ -37,6 +37,8 @@ export interface LogStoreOptions {
 	 */
 	snapshotOf?: (documentId: DocumentId) => Uint8Array | undefined;
 	log?: (message: string) => void;
+	/** The relay's metrics (ops/metrics.ts): told of every batch written, or failed. */
+	meter?: LogStoreMeter;
 	/** Tests: awaited at each named step of compaction, to hold the relay there (and kill it) or make the step fail. */
 	compactionStep?: (step: CompactionStep, documentId?: string) => Promise<void> | void;
 }
@@ -54,6 +56,14 @@ export interface LogStoreStats {
 	/** Documents compacted since the store opened, and the time the last full round took. */
 	compactedDocuments: number;
 	lastCompactionMs: number;
+}
+
+/** What the log reports to the relay's metrics: a histogram observation or a counter step each. */
+export interface LogStoreMeter {
+	/** A batch was written and fdatasync'ed: milliseconds both took. */
+	flushed(ms: number): void;
+	/** Writing a batch failed (a full disk, EIO): nothing of it was acknowledged. */
+	flushFailed(): void;
 }
 
 export interface LogStore extends DocumentStore {
@@ -267,16 +277,20 @@ class LogStoreImpl implements LogStore {
 			if (bytes.length > 0) {
 				if (segment.dirtyTail) await segment.handle.truncate(start);
 				segment.dirtyTail = false;
+				const writing = performance.now();
 				await writeSpan(segment.handle, bytes, start);
 				const began = performance.now();
 				await segment.handle.datasync();
-				this.#stats.lastFsyncMs = performance.now() - began;
+				const done = performance.now();
+				this.#stats.lastFsyncMs = done - began;
 				this.#stats.fsyncs++;
+				this.#options.meter?.flushed(done - writing);
 			}
 		} catch (error) {
 			// A full disk may have taken part of the batch: cut it, or the next batch would follow a torn record.
 			segment.dirtyTail = true;
 			await segment.handle.truncate(start).then(() => (segment.dirtyTail = false), () => {});
+			this.#options.meter?.flushFailed();
 			if (!this.#failing) this.#options.log(`Appending to the document log failed (${describe(error)}); nothing of it was acknowledged.`);
 			this.#failing = true;
 			for (const pending of batch) pending.reject(error);

@@ -27,7 +27,16 @@ export interface DocumentSyncHooks<P extends SyncPeer> {
 	unloadable(documentId: DocumentId, peers: P[]): void;
 	/** These changes are durable and about to be sent on (a cross-node bus can carry them from here). */
 	durable?(documentId: DocumentId, changes: Uint8Array): void;
+	meter?: DocumentMeter;
 	log(message: string): void;
+}
+
+/** What a document reports to the relay's metrics (ops/metrics.ts): a counter step or a histogram observation each. */
+export interface DocumentMeter {
+	/** A peer's message brought changes the document did not have. */
+	changeReceived(): void;
+	/** A round's changes are durable and were sent to every peer: milliseconds since its first message arrived. */
+	changesDelivered(ms: number): void;
 }
 
 type Incoming<P> = { peer: P; type: 'sync' | 'request'; data: Uint8Array };
@@ -60,6 +69,8 @@ export class DocumentSync<P extends SyncPeer> {
 	/** Peers the relay began syncing with while busy: they are sent their first message when it is done. */
 	readonly #begun = new Set<P>();
 	#lastUsed = Date.now();
+	/** When the oldest message waiting for the next round arrived (performance.now()). */
+	#queuedAt = 0;
 
 	constructor(documentId: DocumentId, load: Promise<Uint8Array[] | undefined>, hooks: DocumentSyncHooks<P>) {
 		this.documentId = documentId;
@@ -80,6 +91,7 @@ export class DocumentSync<P extends SyncPeer> {
 	receive(peer: P, type: 'sync' | 'request', data: Uint8Array): void {
 		if (this.#disposed) return;
 		this.#lastUsed = Date.now();
+		if (this.#queue.length === 0) this.#queuedAt = performance.now();
 		this.#queue.push({ peer, type, data });
 		this.#schedule();
 	}
@@ -167,6 +179,7 @@ export class DocumentSync<P extends SyncPeer> {
 		this.#busy = true;
 		const doc = this.#doc!;
 		const batch = this.#queue;
+		const queuedAt = this.#queuedAt;
 		this.#queue = [];
 		const before = this.#heads;
 		const beforeKey = this.#headsKey;
@@ -193,6 +206,7 @@ export class DocumentSync<P extends SyncPeer> {
 		}
 		// New changes may concern every peer; otherwise only those who spoke (or were just begun with) need a message.
 		this.#pass(changed ? [...this.#peers.keys()] : [...answer, ...this.#takeBegun()]);
+		if (changed) this.#hooks.meter?.changesDelivered(performance.now() - queuedAt);
 		this.#begun.clear();
 		this.#busy = false;
 		this.#schedule();
@@ -219,6 +233,7 @@ export class DocumentSync<P extends SyncPeer> {
 			return false;
 		}
 		this.#noteHeads(doc);
+		if (this.#version !== version) this.#hooks.meter?.changeReceived();
 		// The same message from the same state gives the same state, as long as the document did not change.
 		if (key !== null && this.#version === version) this.#receiveMemo.set(key, next.retain());
 		this.#hold(peer, next);

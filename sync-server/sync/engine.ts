@@ -7,7 +7,8 @@ import { Encoder } from 'cbor-x';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { peerIdBelongsTo } from '../peer/ids.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
-import { DocumentSync, type OutgoingSync } from './document-sync.ts';
+import { DocumentSync, type DocumentMeter, type OutgoingSync } from './document-sync.ts';
+import { SharedSyncState } from './shared-sync-state.ts';
 import type { Connection } from './sockets.ts';
 import { errorMessage, peerMessage, type ClientFrame, type ClientRepoMessage, type RelayFrame } from './wire.ts';
 
@@ -39,7 +40,27 @@ export interface EngineOptions {
 	idleUnloadMs: number;
 	/** Changes made durable (a cross-node bus would carry them). */
 	durable?(documentId: DocumentId, changes: Uint8Array): void;
+	/** The relay's metrics (ops/metrics.ts); nothing is counted without it. */
+	meter?: SyncMeter;
 	log(message: string): void;
+}
+
+/** What the engine reports to the relay's metrics, besides each document's own (DocumentMeter). */
+export interface SyncMeter extends DocumentMeter {
+	/** A sync message left for a peer. */
+	delivered(): void;
+}
+
+/** What the engine holds, for /health, the metrics and the benchmarks. */
+export interface EngineStats {
+	/** Joined connections. */
+	peers: number;
+	/** Documents in memory. */
+	documents: number;
+	/** Documents open per peer, summed: one sync state held each. */
+	peerDocuments: number;
+	/** Distinct sync states in memory (peers at the same point with a document share one). */
+	syncStates: number;
 }
 
 /** The relay's own live messages: one session per process, numbered, as automerge-repo's receivers expect. */
@@ -144,8 +165,11 @@ export class SyncEngine {
 		return this.#documents.get(documentId as DocumentId)?.save();
 	}
 
-	stats(): { peers: number; documents: number } {
-		return { peers: this.#peers.size, documents: this.#documents.size };
+	/** Walks the peers (at a scrape, not per message). */
+	stats(): EngineStats {
+		let peerDocuments = 0;
+		for (const peer of this.#peers.values()) peerDocuments += peer.documents.size;
+		return { peers: this.#peers.size, documents: this.#documents.size, peerDocuments, syncStates: SharedSyncState.live };
 	}
 
 	/** Unloads every document (the relay is stopping; the store was flushed). */
@@ -215,6 +239,7 @@ export class SyncEngine {
 			invalid: (peer, reason) => this.#options.drop(peer.connection, reason),
 			persist: (id, changes) => this.#options.store.append(id, changes),
 			durable: this.#options.durable,
+			meter: this.#options.meter,
 			unloadable: (id, peers) => {
 				if (this.#documents.get(id) === document) this.#documents.delete(id);
 				for (const peer of peers) this.#options.drop(peer.connection, `${id} could not be loaded`);
@@ -230,7 +255,9 @@ export class SyncEngine {
 		if (this.#peers.get(peer.connection) !== peer) return; // the connection is gone
 		if (message.type !== 'doc-unavailable' && !this.#mayRead(peer.userId, documentId)) return;
 		const base = { senderId: this.#options.relayPeerId, targetId: peer.peerId, documentId };
-		this.#options.send(peer.connection, message.type === 'doc-unavailable' ? { ...base, type: 'doc-unavailable' } : { ...base, type: message.type, data: message.data });
+		if (message.type === 'doc-unavailable') return this.#options.send(peer.connection, { ...base, type: 'doc-unavailable' });
+		this.#options.meter?.delivered();
+		this.#options.send(peer.connection, { ...base, type: message.type, data: message.data });
 	}
 
 	#mayRead(userId: UserId, documentId: string): boolean {

@@ -5,6 +5,8 @@
 import { backend, type WasmSyncState } from '../storage/automerge-backend.ts';
 
 let nextId = 1;
+/** Sync states whose wasm memory is not freed yet (the metrics read it at a scrape). */
+let live = 0;
 
 export class SharedSyncState {
 	/** Never reused: memo keys built from it stay unambiguous after the state is freed. */
@@ -14,6 +16,12 @@ export class SharedSyncState {
 
 	private constructor(state: WasmSyncState) {
 		this.state = state;
+		live++;
+	}
+
+	/** Sync states in memory in this process, the shared initial one included. */
+	static get live(): number {
+		return live;
 	}
 
 	/** The state every peer starts from; one object for all, never freed. */
@@ -30,11 +38,16 @@ export class SharedSyncState {
 	}
 
 	release(): void {
-		if (--this.#holders === 0) this.state.free();
+		if (--this.#holders === 0) this.#free();
 	}
 
 	/** Frees a copy that was never handed to anyone (its work failed). */
 	discard(): void {
-		if (this.#holders === 0) this.state.free();
+		if (this.#holders === 0) this.#free();
+	}
+
+	#free(): void {
+		this.state.free();
+		live--;
 	}
 }
