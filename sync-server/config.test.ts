@@ -33,7 +33,9 @@ describe('configuration', () => {
 				peerBytes: { burst: 4 * 1024 * 1024, perSecond: 1024 * 1024 }
 			},
 			s3: null,
-			databaseUrl: null
+			databaseUrl: null,
+			metricsToken: null,
+			logLevel: 'info'
 		});
 	});
 
@@ -66,12 +68,12 @@ describe('configuration', () => {
 		const config = loadConfig({
 			HOST: '127.0.0.1', PORT: '8443', DATA_DIR: '/var/lib/caseroom', STATIC_DIR: '/srv/app', TOKEN_TTL_HOURS: '12',
 			TLS_CERT_FILE: '/etc/c.pem', TLS_KEY_FILE: '/etc/k.pem', TRUST_PROXY: 'true', SYNC_MAX_MESSAGE_BYTES: '1048576', SYNC_KEEPALIVE_MS: '5000',
-			API_MAX_BODY_BYTES: '2048', ICE_SERVERS: '[{"urls":"stun:stun.example.org"}]'
+			API_MAX_BODY_BYTES: '2048', ICE_SERVERS: '[{"urls":"stun:stun.example.org"}]', METRICS_TOKEN: ' 0123456789abcdef0123 ', LOG_LEVEL: 'DEBUG'
 		});
 		expect(config).toMatchObject({
 			host: '127.0.0.1', port: 8443, dataDir: '/var/lib/caseroom', tokenTtlHours: 12, trustProxy: true,
 			tls: { certFile: '/etc/c.pem', keyFile: '/etc/k.pem' }, syncMaxMessageBytes: 1048576, syncKeepAliveMs: 5000, apiMaxBodyBytes: 2048,
-			iceServers: [{ urls: 'stun:stun.example.org' }]
+			iceServers: [{ urls: 'stun:stun.example.org' }], metricsToken: '0123456789abcdef0123', logLevel: 'debug'
 		});
 	});
 
@@ -93,6 +95,9 @@ describe('configuration', () => {
 		expect(() => loadConfig({ ALLOWED_ORIGINS: 'app.example.org' })).toThrow(/ALLOWED_ORIGINS must be/);
 		expect(() => loadConfig({ DATABASE_URL: 'mysql://u:pw@db/caseroom' })).toThrow(/DATABASE_URL must be a PostgreSQL connection URL/);
 		expect(() => loadConfig({ DATABASE_URL: 'mysql://u:pw@db/caseroom' })).not.toThrow(/pw/);
+		expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16 printable characters/);
+		expect(() => loadConfig({ METRICS_TOKEN: 'has a space in the middle' })).toThrow(/METRICS_TOKEN/);
+		expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/);
 	});
 
 	it('reads a PostgreSQL database URL', () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BucketSpec } from './http/rate-limit.ts';
 import { parseSsoProviders, SsoConfigError, type SsoProvider } from './sso/provider-config.ts';
+import { LOG_LEVELS, type LogLevel } from './ops/log.ts';
 
 export interface Config {
 	host: string;
@@ -43,6 +44,10 @@ export interface Config {
 	 * (storage/relay-stores.ts); null keeps them in DATA_DIR.
 	 */
 	databaseUrl: string | null;
+	/** Set: GET /metrics answers a request bearing it (ops/metrics.ts); null: /metrics is 404 and nothing is counted. */
+	metricsToken: string | null;
+	/** Lines below this level are not written (ops/log.ts). */
+	logLevel: LogLevel;
 }
 
 export interface S3Config {
@@ -163,7 +168,9 @@ export function loadConfig(env: Env = process.env): Config {
 		publicUrl: publicUrl(env.PUBLIC_URL?.trim() || ''),
 		limits,
 		s3: s3(env),
-		databaseUrl: databaseUrl(env.DATABASE_URL)
+		databaseUrl: databaseUrl(env.DATABASE_URL),
+		metricsToken: metricsToken(env.METRICS_TOKEN),
+		logLevel: logLevel(env.LOG_LEVEL)
 	};
 }
 
@@ -208,6 +215,21 @@ function databaseUrl(raw: string | undefined): string | null {
 	if (!url || !['postgres:', 'postgresql:'].includes(url.protocol))
 		throw new ConfigError('DATABASE_URL must be a PostgreSQL connection URL, e.g. postgresql://caseroom:secret@db.example.org:5432/caseroom.');
 	return value;
+}
+
+/** A scraper's secret: long enough that guessing it is hopeless, and free of what a header cannot carry. */
+function metricsToken(raw: string | undefined): string | null {
+	const token = raw?.trim() ?? '';
+	if (!token) return null;
+	if (!/^[\x21-\x7e]{16,}$/.test(token))
+		throw new ConfigError('METRICS_TOKEN must be at least 16 printable characters without spaces (e.g. `openssl rand -hex 32`).');
+	return token;
+}
+
+function logLevel(raw: string | undefined): LogLevel {
+	const level = (raw?.trim() || 'info').toLowerCase();
+	if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${raw}".`);
+	return level as LogLevel;
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {

@@ -1,5 +1,5 @@
-// The relay as a factory: one HTTP(S) server with the PWA, /health, /api, /sync (automerge-repo) and /peerjs,
-// the directory store, and the admin socket. Tests start it in-process on port 0; main.ts is a few lines around it.
+// The relay as a factory: one HTTP(S) server with the PWA, /health, /metrics, /api, /sync (automerge-repo) and
+// /peerjs, the directory store, and the admin socket. Tests start it in-process on port 0; main.ts is a few lines around it.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -18,7 +18,7 @@ import type { Config } from './config.ts';
 import { loadDemoDirectoryIfEmpty } from './directory/demo.ts';
 import type { DirectoryStore } from './directory/store.ts';
 import { openRelayStores } from './storage/relay-stores.ts';
-import { discardBody, refuseUpgrade, requestScheme, sendError, sendJson } from './http/http-util.ts';
+import { clientAddress, discardBody, refuseUpgrade, requestScheme, sendError, sendJson } from './http/http-util.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createPeerSignalling, PEERJS_PATH } from './peer/signalling.ts';
 import { createRequestGuard } from './http/request-guard.ts';
@@ -27,6 +27,10 @@ import { createSyncRelay } from './sync/relay.ts';
 import { createTokens } from './auth/tokens.ts';
 import type { PersonalNotice } from '../src/lib/model/personal-schema.ts';
 import { createSingleSignOn } from './sso/single-sign-on.ts';
+import { createLog, errorField, errorWithStack, type Log } from './ops/log.ts';
+import type { RelayMetrics } from './ops/metrics.ts';
+import { serveMetrics } from './ops/metrics-endpoint.ts';
+import { nextRequestId, observeRequest } from './ops/request-log.ts';
 
 export interface RelayServer {
 	/** e.g. http://127.0.0.1:3030 (localhost when listening on every interface). */
@@ -42,7 +46,8 @@ export interface RelayServer {
 export interface RelayDeps {
 	/** The clock for tokens and sign-in throttling (tests move it forward). */
 	now?: () => number;
-	log?: (message: string) => void;
+	/** JSON lines on standard output at config.logLevel unless given (tests pass silentLog, or one that collects). */
+	log?: Log;
 }
 
 /** A refused request's body is read up to this much before the connection closes (the API's largest JSON body). */
@@ -52,18 +57,21 @@ const VERSION = packageJson.version;
 
 export async function createServer(config: Config, deps: RelayDeps = {}): Promise<RelayServer> {
 	const now = deps.now ?? Date.now;
-	const log = deps.log ?? ((m: string) => console.log(m));
+	const log = deps.log ?? createLog({ level: config.logLevel });
+	const warn = (message: string) => log.warn({}, message);
 	const startedAt = now();
 	const cleanup: (() => unknown)[] = [];
 	const undo = async () => {
 		for (const step of cleanup.reverse()) await step();
 	};
 	try {
-		const stores = await openRelayStores(config, { log });
+		const stores = await openRelayStores(config, { log: warn });
 		cleanup.push(() => stores.close());
 		const { directory: store, tokenKey: key } = stores;
 		const personalDocumentId = (userId: UserId) => store.personalDocumentId(userId)!;
-		if (await loadDemoDirectoryIfEmpty(store)) log('Loaded the demo directory (password "demo" for every account).');
+		if (await loadDemoDirectoryIfEmpty(store)) log.info({}, 'Loaded the demo directory: its accounts and their password are in the README.');
+		// Loaded only when asked for: a relay without METRICS_TOKEN loads no prom-client and counts nothing.
+		const metrics: RelayMetrics | undefined = config.metricsToken ? (await import('./ops/metrics.ts')).createRelayMetrics() : undefined;
 
 		const tokens = createTokens({ key, ttlHours: config.tokenTtlHours, lookup: (id) => store.person(id), now });
 		const authenticate = (token: string): UserId | null => {
@@ -86,11 +94,13 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			idleUnloadMs: config.syncIdleUnloadMs,
 			keepAliveMs: config.syncKeepAliveMs,
 			socketLimits: { messages: config.limits.syncMessages, bytes: config.limits.syncBytes },
+			meter: metrics,
 			log
 		});
 		cleanup.push(() => sync.close());
-		const peer = createPeerSignalling({ server, authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId), trustProxy: config.trustProxy, socketLimits: { messages: config.limits.peerMessages, bytes: config.limits.peerBytes }, log });
+		const peer = createPeerSignalling({ server, authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId), trustProxy: config.trustProxy, socketLimits: { messages: config.limits.peerMessages, bytes: config.limits.peerBytes }, answered: metrics?.answered, log });
 		cleanup.push(() => peer.close());
+		metrics?.watch({ connections: (kind) => (kind === 'sync' ? sync : peer).connectionCount(), engine: () => sync.stats() });
 		// Tell, don't poll: everyone of a conversation whose membership changed hears it at once on their own document.
 		const tellPeople = (conversationId: string | undefined, also: readonly UserId[] = []) => {
 			const people = new Set([...(conversationId ? (store.conversation(conversationId)?.members ?? []) : []), ...also]);
@@ -115,9 +125,9 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		const blobs = openBlobStore(config);
 		for (const provider of config.ssoProviders)
 			for (const rule of provider.rules.filter((r) => !store.organisation(r.org)))
-				log(`Single sign-on: a rule of ${provider.id} names organisation "${rule.org}", which does not exist yet; nobody gets in by it until it is added.`);
-		const sso = createSingleSignOn({ providers: config.ssoProviders, store, now, log });
-		const api = createApiHandler({ config, store, tokens, throttle: createLoginThrottle({ now }), hooks, now, blobs, sso });
+				warn(`Single sign-on: a rule of ${provider.id} names organisation "${rule.org}", which does not exist yet; nobody gets in by it until it is added.`);
+		const sso = createSingleSignOn({ providers: config.ssoProviders, store, now, log: (message) => log.info({}, message) });
+		const api = createApiHandler({ config, store, tokens, throttle: createLoginThrottle({ now }), hooks, now, blobs, sso, meter: metrics, log });
 		const serveStatic = createStaticHandler(config.staticDir);
 		const guard = createRequestGuard(config, now);
 		const isApi = (p: string) => p === '/api' || p.startsWith('/api/');
@@ -125,6 +135,8 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 
 		const onRequest = async (req: http.IncomingMessage, res: http.ServerResponse) => {
 			const pathname = pathOf(req);
+			const address = clientAddress(req, config.trustProxy);
+			const id = observeRequest(req, res, pathname, { log, address, answered: metrics && ((status) => metrics.answered('http', status)) });
 			try {
 				const refused = guard.request(req, pathname !== null && (isApi(pathname) || isPeer(pathname)));
 				if (refused) {
@@ -135,13 +147,14 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 				} else if (pathname === null) sendJson(res, 400, { error: 'The address is not valid.' });
 				else if (pathname === '/health')
 					sendJson(res, 200, { ok: true, version: VERSION, uptimeSeconds: Math.round((now() - startedAt) / 1000), secure: requestScheme(req, config.trustProxy) === 'https', connections: sync.connectionCount() + peer.connectionCount() });
+				else if (pathname === '/metrics') await serveMetrics(req, res, config.metricsToken, metrics);
 				else if (isApi(pathname)) await api(req, res, pathname);
 				else if (isPeer(pathname)) await peer.handleRequest(req, res);
 				else if (pathname === '/sync') sendError(res, 426, 'This is the sync WebSocket: connect with a WebSocket client.', { upgrade: 'websocket' });
 				else if (req.method !== 'GET' && req.method !== 'HEAD') sendError(res, 405, `${pathname} is a page of the app: it accepts GET and HEAD only.`, { allow: 'GET, HEAD' });
 				else await serveStatic(req, res, pathname);
 			} catch (err) {
-				log(`Request ${req.method} ${pathname} failed: ${(err as Error).stack ?? err}`);
+				log.error({ req: id, path: pathname, err: errorWithStack(err) }, 'An HTTP request failed');
 				if (!res.headersSent) sendJson(res, 500, { error: 'The relay failed to handle this request.' });
 				else res.destroy();
 			}
@@ -153,11 +166,17 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			const kind = pathname === '/sync' ? 'sync' : pathname?.startsWith(`${PEERJS_PATH}/`) ? 'peerjs' : null;
 			if (!kind) return refuseUpgrade(socket, 404, 'There is no WebSocket endpoint here: use /sync or /peerjs.');
 			const refused = guard.upgrade(req, socket, kind);
-			if (refused) refuseUpgrade(socket, refused.status, refused.error, refused.headers);
-			else if (kind === 'sync') sync.handleUpgrade(req, socket, head);
+			if (refused) {
+				metrics?.answered(kind, refused.status);
+				const fields = { req: nextRequestId(), kind, status: refused.status, address: clientAddress(req, config.trustProxy) };
+				// A flood's refusals are counted, not written one by one (as in request-log.ts).
+				if (refused.status === 429) log.debug(fields, 'WebSocket upgrade refused');
+				else log.info(fields, 'WebSocket upgrade refused');
+				refuseUpgrade(socket, refused.status, refused.error, refused.headers);
+			} else if (kind === 'sync') sync.handleUpgrade(req, socket, head);
 			else
 				peer.handleUpgrade(req, socket, head).catch((err: unknown) => {
-					log(`PeerJS upgrade failed: ${(err as Error).stack ?? err}`);
+					log.error({ err: errorWithStack(err) }, 'PeerJS upgrade failed');
 					socket.destroy();
 				});
 		};
@@ -180,7 +199,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			server.once('error', reject);
 			server.listen(config.port, config.host, () => resolve());
 		});
-		server.on('error', (err) => log(`HTTP server error: ${err.message}`));
+		server.on('error', (err) => log.error({ err: errorField(err) }, 'HTTP server error'));
 
 		const admin = await listenForAdmin(config.dataDir, (argv) =>
 			runAdminCommand(argv, {

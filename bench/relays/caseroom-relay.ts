@@ -5,9 +5,12 @@
 // engine's documents in memory and joined peers. SYNC_IDLE_UNLOAD_SECONDS, as for the product: how long a document
 // nobody has open stays in memory (default 60; the churn figure passes a shorter one). DATABASE_URL: documents in
 // PostgreSQL instead of DATA_DIR (the postgres figures).
+// The relay counts its metrics as a relay with METRICS_TOKEN does (ops/metrics.ts), so their cost is in every
+// figure; BENCH_RELAY_METRICS=0 leaves them out, to measure that cost.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asUserId } from '../../src/lib/model/ids.ts';
+import { createRelayMetrics } from '../../sync-server/ops/metrics.ts';
 import { createSyncRelay } from '../../sync-server/sync/relay.ts';
 
 const [dataDir] = process.argv.slice(2);
@@ -22,6 +25,7 @@ const relay = await createSyncRelay({
 	store,
 	idleUnloadMs: idleSeconds ? Number(idleSeconds) * 1000 : undefined,
 	maxMessageBytes: 16 * 1024 * 1024,
+	meter: process.env.BENCH_RELAY_METRICS === '0' ? undefined : createRelayMetrics(),
 	access: {
 		authenticate: (token) => (/^t-[a-z0-9-]+$/.test(token) ? asUserId(token.slice(2)) : null),
 		mayRead: (userId, documentId) => acl.get(documentId)?.has(userId) ?? false

@@ -17,6 +17,7 @@ import { refuseUpgrade, sendError } from '../http/http-util.ts';
 import { createSignalGate } from './gate.ts';
 import { peerIdBelongsTo } from './ids.ts';
 import { createSocketLimiter, type BucketSpec } from '../http/rate-limit.ts';
+import { errorField, errorWithStack, silentLog, type Log } from '../ops/log.ts';
 import { POLICY_VIOLATION, rawSize } from '../sync/sockets.ts';
 
 export const PEERJS_PATH = '/peerjs';
@@ -53,8 +54,11 @@ export function createPeerSignalling(options: {
 	trustProxy: boolean;
 	/** Frames and bytes one socket may send; over either, it is closed with 1008. Unlimited when omitted. */
 	socketLimits?: { messages: BucketSpec; bytes: BucketSpec };
-	log?: (message: string) => void;
+	/** Counts an upgrade refused with this status (ops/metrics.ts). */
+	answered?(kind: 'peerjs', status: number): void;
+	log?: Log;
 }): PeerSignalling {
+	const log = options.log ?? silentLog;
 	const sockets = new Map<WebSocket, UserId>();
 	const peerOfSocket = new Map<WebSocket, string>();
 	const gate = createSignalGate(options.mayRead);
@@ -62,19 +66,22 @@ export function createPeerSignalling(options: {
 	const socketsOfPeer = new Map<string, number>();
 	let loading: Promise<PeerServer> | undefined;
 	let closed = false;
+	let connections = 0;
 	/** The peer server, loaded on first use; a failed load is logged and tried again by the next caller. */
 	const peerServer = () =>
-		(loading ??= startPeerServer(options).catch((err: unknown) => {
+		(loading ??= startPeerServer({ ...options, log }).catch((err: unknown) => {
 			loading = undefined;
-			options.log?.(`PeerJS: the peer server could not start: ${(err as Error).stack ?? err}`);
+			log.error({ err: errorWithStack(err) }, 'PeerJS: the peer server could not start');
 			throw err;
 		}));
 
-	function accept(wss: WebSocketServer, ws: WebSocket, req: IncomingMessage, peerId: string, userId: UserId) {
+	function accept(wss: WebSocketServer, ws: WebSocket, req: IncomingMessage, peerId: string, userId: UserId, connectionLog: Log) {
+		connectionLog.debug({}, 'PeerJS socket opened');
 		sockets.set(ws, userId);
 		peerOfSocket.set(ws, peerId);
 		socketsOfPeer.set(peerId, (socketsOfPeer.get(peerId) ?? 0) + 1);
 		ws.on('close', () => {
+			connectionLog.debug({}, 'PeerJS socket closed');
 			sockets.delete(ws);
 			peerOfSocket.delete(ws);
 			const left = (socketsOfPeer.get(peerId) ?? 1) - 1;
@@ -84,12 +91,12 @@ export function createPeerSignalling(options: {
 				gate.forget(peerId);
 			}
 		});
-		gatekeep(ws, peerId, userId);
+		gatekeep(ws, peerId, userId, connectionLog);
 		wss.emit('connection', ws, req);
 	}
 
 	/** The peer package reads frames through the socket's 'message' event: only what the gate allows reaches it. */
-	function gatekeep(ws: WebSocket, peerId: string, userId: UserId) {
+	function gatekeep(ws: WebSocket, peerId: string, userId: UserId, connectionLog: Log) {
 		const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
 		const limiter = options.socketLimits && createSocketLimiter(options.socketLimits);
 		let flooded = false;
@@ -98,7 +105,7 @@ export function createPeerSignalling(options: {
 			if (flooded) return false;
 			if (limiter && !limiter.take(rawSize(args[0] as RawData)).allowed) {
 				flooded = true;
-				options.log?.(`PeerJS: closing ${peerId}: it sends faster than its limit`);
+				connectionLog.warn({}, 'PeerJS: closing a socket: it sends faster than its limit');
 				ws.close(POLICY_VIOLATION, 'sending too fast');
 				ws.pause(); // what is still in the pipe is not parsed
 				setTimeout(() => ws.terminate(), 1000).unref?.();
@@ -107,7 +114,7 @@ export function createPeerSignalling(options: {
 			const decision = gate.check(peerId, userId, String(args[0]));
 			if (decision.action === 'forward') return emit(event, ...args);
 			if (decision.action === 'refuse') {
-				options.log?.(`PeerJS: refused an offer from ${peerId} to ${decision.reply.src}: not both members of the conversation it names`);
+				connectionLog.info({ to: decision.reply.src }, 'PeerJS: refused an offer: not both members of the conversation it names');
 				ws.send(JSON.stringify(decision.reply));
 			}
 			return false;
@@ -134,13 +141,20 @@ export function createPeerSignalling(options: {
 			const token = params.get('token') ?? '';
 			const peerId = params.get('id') ?? '';
 			const userId = options.authenticate(token);
-			if (!userId || !peerIdBelongsTo(peerId, userId, '-')) return refuseUpgrade(socket, 401);
+			const conn = `p${(++connections).toString(36)}`;
+			const refuse = (status: number, reason: string, error?: string) => {
+				options.answered?.('peerjs', status);
+				log.info({ conn, status }, `Refusing a PeerJS socket: ${reason}`);
+				refuseUpgrade(socket, status, error);
+			};
+			if (!userId || !peerIdBelongsTo(peerId, userId, '-')) return refuse(401, 'no valid token, or a peer id not its own');
 			const peer = await peerServer().catch(() => null);
-			if (!peer) return refuseUpgrade(socket, 503, UNAVAILABLE);
+			if (!peer) return refuse(503, 'the peer server is not available', UNAVAILABLE);
 			// The first load takes a moment: the relay may be closing by now, or the person disabled.
-			if (closed) return refuseUpgrade(socket, 503, 'The relay is shutting down.');
-			if (options.authenticate(token) !== userId) return refuseUpgrade(socket, 401);
-			peer.wss.handleUpgrade(req, socket, head, (ws) => accept(peer.wss, ws, req, peerId, userId));
+			if (closed) return refuse(503, 'shutting down', 'The relay is shutting down.');
+			if (options.authenticate(token) !== userId) return refuse(401, 'the token stopped being valid');
+			const connectionLog = log.child({ conn, user: userId, peer: peerId });
+			peer.wss.handleUpgrade(req, socket, head, (ws) => accept(peer.wss, ws, req, peerId, userId, connectionLog));
 		},
 		disconnectUser(userId) {
 			for (const [ws, owner] of sockets) if (owner === userId) ws.terminate();
@@ -165,7 +179,7 @@ export function createPeerSignalling(options: {
 	};
 }
 
-async function startPeerServer(options: { server: Server; trustProxy: boolean; log?: (message: string) => void }): Promise<PeerServer> {
+async function startPeerServer(options: { server: Server; trustProxy: boolean; log: Log }): Promise<PeerServer> {
 	const { ExpressPeerServer } = await import('peer');
 	/** The express that `peer` itself depends on (it is peer's dependency, not ours; it has no types here). */
 	const peerExpress = createRequire(import.meta.resolve('peer'))('express') as () => ExpressApp;
@@ -178,7 +192,8 @@ async function startPeerServer(options: { server: Server; trustProxy: boolean; l
 		createWebSocketServer: () => (wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNAL_BYTES }))
 	});
 	// Malformed messages surface as 'error'; without a listener they would crash the process.
-	app.on('error', (err: Error) => options.log?.(`PeerJS: ${err.message}`));
+	// A frame that is not JSON: Node's message would quote the frame, so only the kind of error is logged.
+	app.on('error', (err: Error) => options.log.warn({ err: err instanceof SyntaxError ? 'not valid JSON' : errorField(err) }, 'PeerJS: a socket sent something the peer server refused'));
 	// Mounting is what makes the peer server build its routes and WebSocket server (its 'mount' hook).
 	const root = peerExpress();
 	root.disable('x-powered-by');

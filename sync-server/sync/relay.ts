@@ -9,9 +9,11 @@ import { WebSocketServer } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { refuseUpgrade } from '../http/http-util.ts';
 import type { BucketSpec } from '../http/rate-limit.ts';
+import { errorField, silentLog, type Log } from '../ops/log.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
+import type { LogStoreMeter } from '../storage/log-store.ts';
 import { openRelayDocumentStore } from '../storage/relay-document-store.ts';
-import { SyncEngine } from './engine.ts';
+import { SyncEngine, type EngineStats, type SyncMeter } from './engine.ts';
 import { SyncSockets } from './sockets.ts';
 import { parseClientFrame } from './wire.ts';
 
@@ -34,8 +36,8 @@ export interface SyncRelay {
 	/** Closes every socket of this user at once. */
 	disconnectUser(userId: UserId): void;
 	connectionCount(): number;
-	/** Documents in memory and joined peers, for /health and the benchmarks. */
-	stats(): { peers: number; documents: number };
+	/** Documents, peers and sync states in memory, for the metrics and the benchmarks. */
+	stats(): EngineStats;
 	/** What the relay keeps of every document (the admin command's report reads it too). */
 	readonly documents: DocumentStore;
 	close(): Promise<void>;
@@ -53,58 +55,80 @@ export interface SyncRelayOptions {
 	keepAliveMs?: number;
 	/** Instead of the store in DATA_DIR (tests). */
 	store?: DocumentStore;
-	log?: (message: string) => void;
+	/** The relay's metrics (ops/metrics.ts): the engine's and the document log's, and refused upgrades. */
+	meter?: SyncRelayMeter;
+	log?: Log;
+}
+
+export interface SyncRelayMeter extends SyncMeter, LogStoreMeter {
+	/** An upgrade refused with this status (no token, a bad one, shutting down). */
+	answered(kind: 'sync', status: number): void;
 }
 
 export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRelay> {
-	const { access, log = () => {} } = options;
+	const { access, meter, log = silentLog } = options;
+	const warn = (message: string) => log.warn({}, message);
 	// Compaction saves the documents the engine holds rather than loading them again.
 	let running: SyncEngine | undefined;
 	const store =
 		options.store ??
-		(await openRelayDocumentStore(options.dataDir, { snapshotOf: (id) => running?.snapshotOf(id), log }));
+		(await openRelayDocumentStore(options.dataDir, { snapshotOf: (id) => running?.snapshotOf(id), log: warn, meter }));
+	let connections = 0;
 	const sockets: SyncSockets = new SyncSockets({
 		onMessage(connection, data, isBinary) {
 			if (!isBinary || !(data instanceof Uint8Array)) return sockets.drop(connection);
 			const frame = parseClientFrame(data);
 			if (frame.kind === 'invalid') {
-				log(`Dropping a sync socket of ${connection.userId}: ${frame.reason}`);
+				connection.log.warn({ reason: frame.reason }, 'Dropping a sync socket: a frame it sent is not valid');
 				return sockets.drop(connection);
 			}
 			engine.receive(connection, frame);
 		},
-		onClosed: (connection) => engine.disconnected(connection),
+		onClosed(connection) {
+			connection.log.debug({}, 'Sync socket closed');
+			engine.disconnected(connection);
+		},
 		keepAliveMs: options.keepAliveMs,
-		limits: options.socketLimits,
-		log
+		limits: options.socketLimits
 	});
 	const engine = new SyncEngine({
 		store,
 		mayRead: access.mayRead,
 		send: (connection, frame) => sockets.send(connection, frame),
 		drop(connection, reason) {
-			log(`Dropping a sync socket of ${connection.userId}: ${reason}`);
+			connection.log.warn({ reason }, 'Dropping a sync socket');
 			sockets.drop(connection);
 		},
-		refuse: (connection, reason) => sockets.closeForPolicy(connection, reason),
+		refuse(connection, reason) {
+			connection.log.info({ reason }, 'Refusing a sync socket');
+			sockets.closeForPolicy(connection, reason);
+		},
 		relayPeerId: `relay-${randomBytes(6).toString('hex')}` as PeerId,
 		idleUnloadMs: options.idleUnloadMs ?? 60_000,
-		log
+		meter,
+		log: warn
 	});
 	running = engine;
 	sockets.startKeepAlive();
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
-	wss.on('error', (error) => log(`Sync WebSocket server: ${error.message}`));
+	wss.on('error', (error) => log.warn({ err: errorField(error) }, 'Sync WebSocket server error'));
 	let closing: Promise<void> | undefined;
 
 	return {
 		handleUpgrade(req, socket, head) {
-			const userId = closing ? null : authenticate(access, req, log);
-			if (!userId) return closing ? refuseUpgrade(socket, 503, 'The relay is shutting down.') : refuseUpgrade(socket, 401);
+			const conn = `s${(++connections).toString(36)}`;
+			const userId = closing ? null : authenticate(access, req, log.child({ conn }));
+			if (!userId) {
+				meter?.answered('sync', closing ? 503 : 401);
+				log.info({ conn, status: closing ? 503 : 401 }, closing ? 'Refusing a sync socket: shutting down' : 'Refusing a sync socket: no valid token');
+				return closing ? refuseUpgrade(socket, 503, 'The relay is shutting down.') : refuseUpgrade(socket, 401);
+			}
 			wss.handleUpgrade(req, socket, head, (ws) => {
-				ws.on('error', (error) => log(`Sync socket of ${userId}: ${error.message}`));
+				const connectionLog = log.child({ conn, user: userId });
+				ws.on('error', (error) => connectionLog.warn({ err: errorField(error) }, 'Sync socket error'));
 				if (closing) return ws.terminate();
-				sockets.add(ws, userId);
+				connectionLog.debug({}, 'Sync socket opened');
+				sockets.add(ws, userId, connectionLog);
 			});
 		},
 		accessChanged: (documentIds) => engine.accessChanged(documentIds),
@@ -127,12 +151,12 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 	}
 }
 
-function authenticate(access: SyncAccess, req: http.IncomingMessage, log: (message: string) => void): UserId | null {
+function authenticate(access: SyncAccess, req: http.IncomingMessage, log: Log): UserId | null {
 	try {
 		const token = new URL(req.url ?? '/', 'http://relay').searchParams.get('token');
 		return token ? access.authenticate(token) : null;
 	} catch (error) {
-		log(`Sync authentication failed: ${String(error)}`);
+		log.warn({ err: errorField(error) }, 'Sync authentication failed');
 		return null;
 	}
 }

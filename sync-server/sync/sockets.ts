@@ -4,6 +4,7 @@
 import { WebSocket, type RawData } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { createSocketLimiter, type BucketSpec } from '../http/rate-limit.ts';
+import { errorField, type Log } from '../ops/log.ts';
 import { checkLiveness, CHECKS_PER_INTERVAL, heard, newLiveness, type Liveness } from './liveness.ts';
 import { encodeFrame, type RelayFrame } from './wire.ts';
 
@@ -13,6 +14,8 @@ export const POLICY_VIOLATION = 1008;
 export interface Connection {
 	readonly socket: WebSocket;
 	readonly userId: UserId;
+	/** Its lines carry its connection id and user. */
+	readonly log: Log;
 	/** Joined: the engine bound a peer id to it (a socket that never joins is dropped). */
 	joined: boolean;
 	readonly liveness: Liveness;
@@ -31,7 +34,6 @@ export interface SyncSocketsOptions {
 	maxBufferedBytes?: number;
 	/** Frames and bytes one socket may send; a socket over either is closed with 1008. Unlimited when omitted. */
 	limits?: { messages: BucketSpec; bytes: BucketSpec };
-	log(message: string): void;
 }
 
 /** A stalled link is dropped within 4.25 s; an idle socket that sends nothing itself gets a ping every 2 s. */
@@ -59,8 +61,9 @@ export class SyncSockets {
 		for (const connection of [...this.#all]) this.drop(connection);
 	}
 
-	add(socket: WebSocket, userId: UserId): void {
-		const connection: Connection = { socket, userId, joined: false, liveness: newLiveness(Date.now(), bytesRead(socket), unsent(socket)), closed: false };
+	/** `log`: the connection's own (its id and user on every line). */
+	add(socket: WebSocket, userId: UserId, log: Log): void {
+		const connection: Connection = { socket, userId, log, joined: false, liveness: newLiveness(Date.now(), bytesRead(socket), unsent(socket)), closed: false };
 		this.#all.add(connection);
 		const joinTimer = setTimeout(() => !connection.joined && this.drop(connection), this.#options.joinTimeoutMs ?? 10_000);
 		joinTimer.unref?.();
@@ -70,7 +73,7 @@ export class SyncSockets {
 			if (connection.closed) return;
 			heard(connection.liveness, Date.now());
 			if (limiter && !limiter.take(rawSize(data)).allowed) {
-				this.#options.log(`Closing a sync socket of ${userId}: it sends faster than its limit`);
+				log.warn({}, 'Closing a sync socket: it sends faster than its limit');
 				return this.closeForPolicy(connection, 'sending too fast');
 			}
 			this.#options.onMessage(connection, data, isBinary);
@@ -92,13 +95,13 @@ export class SyncSockets {
 	send(connection: Connection, frame: RelayFrame): void {
 		if (connection.closed || connection.socket.readyState !== WebSocket.OPEN) return;
 		if (connection.socket.bufferedAmount > (this.#options.maxBufferedBytes ?? 64 * 1024 * 1024)) {
-			this.#options.log(`Dropping a sync socket of ${connection.userId}: it does not read its messages`);
+			connection.log.warn({ buffered: connection.socket.bufferedAmount }, 'Dropping a sync socket: it does not read its messages');
 			return this.drop(connection);
 		}
 		try {
 			connection.socket.send(encodeFrame(frame));
 		} catch (error) {
-			this.#options.log(`Sending to a sync socket of ${connection.userId} failed: ${String(error)}`);
+			connection.log.warn({ err: errorField(error) }, 'Sending to a sync socket failed');
 			this.drop(connection);
 		}
 	}
@@ -132,7 +135,7 @@ export class SyncSockets {
 			const { socket, liveness } = connection;
 			const verdict = checkLiveness(liveness, bytesRead(socket), unsent(socket), now, keepAliveMs);
 			if (verdict === 'dead') {
-				this.#options.log(`Dropping a sync socket of ${connection.userId}: silent for ${now - liveness.heardAt} ms`);
+				connection.log.info({ silentMs: now - liveness.heardAt }, 'Dropping a sync socket: the link is silent');
 				this.drop(connection);
 			} else if (verdict === 'ping') {
 				try {
