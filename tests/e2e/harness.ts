@@ -1,4 +1,5 @@
 // Starts the product as `npm start` does (one Node process, temp DATA_DIR, a free port) and a real Chromium.
+// The relay logs at debug level; when it stops, every line it wrote is checked (tests/helpers/relay-log.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -6,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { completeLines, expectCleanLog } from '../helpers/relay-log.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -27,6 +29,7 @@ export interface RunningApp {
 	process: ChildProcess;
 	/** Stops the relay (SIGTERM) and starts it again on the same port and DATA_DIR once `whileDown` resolves. */
 	restart(whileDown?: () => Promise<void>): Promise<void>;
+	/** Stops the relay and checks its log: JSON lines, nothing token-shaped in them. */
 	stop(): Promise<void>;
 }
 
@@ -34,7 +37,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
 	const port = await freePort();
 	const dataDir = mkdtempSync(join(tmpdir(), 'caseroom-e2e-'));
 	const url = `http://127.0.0.1:${port}`;
-	const launch = () => spawnRelay(url, { ...process.env, SKIP_BUILD: '1', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ...env });
+	const logged: string[] = [];
+	const launch = () => spawnRelay(url, { ...process.env, SKIP_BUILD: '1', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env }, logged);
 	let child = await launch();
 	const app: RunningApp = {
 		url,
@@ -48,16 +52,23 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
 		async stop() {
 			await terminate(child);
 			rmSync(dataDir, { recursive: true, force: true });
+			expectCleanLog(logged.flatMap(completeLines));
 		}
 	};
 	return app;
 }
 
-/** Runs scripts/start.mjs (what `npm start` runs) and waits until it answers /health. */
-async function spawnRelay(url: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+/** Runs scripts/start.mjs (what `npm start` runs) and waits until it answers /health; its standard output goes to `logged` once it exits. */
+async function spawnRelay(url: string, env: NodeJS.ProcessEnv, logged: string[]): Promise<ChildProcess> {
 	const child = spawn(process.execPath, ['scripts/start.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
-	child.stdout?.on('data', (d) => (output += d));
+	let stdout = '';
+	child.stdout?.on('data', (d) => {
+		output += d;
+		stdout += d;
+	});
+	// 'close': after the last of its output.
+	child.once('close', () => logged.push(stdout));
 	child.stderr?.on('data', (d) => (output += d));
 	const deadline = Date.now() + 30_000;
 	for (;;) {
@@ -77,7 +88,7 @@ async function spawnRelay(url: string, env: NodeJS.ProcessEnv): Promise<ChildPro
 
 async function terminate(child: ChildProcess): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise((r) => child.once('exit', r));
+	const exited = new Promise((r) => child.once('close', r));
 	child.kill('SIGTERM');
 	await exited;
 }

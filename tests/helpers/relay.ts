@@ -1,12 +1,13 @@
 // Test helpers shared by every integration test: a real relay in-process on a free port with a temporary
 // DATA_DIR, or as a child process (for kill -9) compiled as `npm start` runs it, plus small fetch wrappers for the
-// JSON API.
+// JSON API. Either relay's log is checked when it stops (relay-log.ts): JSON lines, no token or password in them.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeConfig, type Config } from '../../sync-server/config.ts';
 import { createServer, type RelayDeps, type RelayServer } from '../../sync-server/server.ts';
+import { collectingLog, completeLines, expectCleanLog, rememberSecret } from './relay-log.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -21,31 +22,41 @@ export interface TestRelay {
 	dataDir: string;
 	config: Config;
 	server: RelayServer;
+	/** Every line the relay logged so far (debug level), unless deps.log was given. */
+	logLines: string[];
 	/** Stops the relay and keeps DATA_DIR (to restart on it). */
 	stop(): Promise<void>;
 	/** Stops the relay and removes DATA_DIR if this helper created it. */
 	close(): Promise<void>;
 }
 
-/** Starts the relay in this process on 127.0.0.1, port 0; the relay's log lines are kept quiet unless deps.log is given. */
+/**
+ * Starts the relay in this process on 127.0.0.1, port 0. Its log lines are collected (not printed) unless deps.log is
+ * given, and checked when it stops: a test whose relay logged a token or password fails.
+ */
 export async function startRelay(overrides: Partial<Config> = {}, deps: RelayDeps = {}): Promise<TestRelay> {
 	const ownDir = overrides.dataDir === undefined;
 	const dataDir = overrides.dataDir ?? tempDataDir();
 	const config = makeConfig({ host: '127.0.0.1', port: 0, staticDir: join(ROOT, 'build'), ...overrides, dataDir });
+	const collected = collectingLog();
 	let server: RelayServer;
 	try {
-		server = await createServer(config, { log: () => {}, ...deps });
+		server = await createServer(config, { log: collected.log, ...deps });
 	} catch (err) {
 		if (ownDir) rmSync(dataDir, { recursive: true, force: true });
 		throw err;
 	}
-	const stop = () => server.close();
+	const stop = async () => {
+		await server.close();
+		expectCleanLog(collected.lines);
+	};
 	return {
 		url: server.url,
 		wsUrl: server.url.replace(/^http/, 'ws'),
 		dataDir,
 		config,
 		server,
+		logLines: collected.lines,
 		stop,
 		async close() {
 			await stop();
@@ -67,7 +78,10 @@ export async function api<T = any>(
 	options: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> } = {}
 ): Promise<ApiResponse<T>> {
 	const headers: Record<string, string> = { ...options.headers };
-	if (options.token) headers.authorization = `Bearer ${options.token}`;
+	if (options.token) {
+		rememberSecret(options.token);
+		headers.authorization = `Bearer ${options.token}`;
+	}
 	if (options.body !== undefined) headers['content-type'] ??= 'application/json';
 	const response = await fetch(`${url}${path}`, {
 		method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
@@ -92,8 +106,10 @@ export interface LoginBody {
 
 /** Signs in (demo password by default) and returns the session; throws if the relay refuses. */
 export async function login(url: string, username: string, password = 'demo'): Promise<LoginBody> {
+	rememberSecret(password);
 	const res = await api<LoginBody>(url, '/api/login', { body: { username, password } });
 	if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+	rememberSecret(res.body.token);
 	return res.body;
 }
 
@@ -120,7 +136,11 @@ export async function spawnRelay(dataDir: string, env: Record<string, string> = 
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
-	child.stdout!.on('data', (d) => (output += d));
+	let stdout = '';
+	child.stdout!.on('data', (d) => {
+		output += d;
+		stdout += d;
+	});
 	child.stderr!.on('data', (d) => (output += d));
 	const exited = new Promise<void>((r) => child.once('exit', () => r()));
 	const deadline = Date.now() + 20_000;
@@ -144,6 +164,8 @@ export async function spawnRelay(dataDir: string, env: Record<string, string> = 
 		async kill(signal = 'SIGTERM') {
 			if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 			await exited;
+			// Wrapped (diskFullWrap), the wrapper may print first.
+			if (wrap.length === 0) expectCleanLog(completeLines(stdout));
 		}
 	};
 }
