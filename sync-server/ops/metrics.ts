@@ -35,7 +35,9 @@ export function createRelayMetrics(): RelayMetrics {
 	const registry = new Registry();
 	const registers = [registry];
 	let sources: MetricSources | undefined;
-	collectDefaultMetrics({ register: registry });
+	// The event loop sampled every 100 ms, not prom-client's 10: a stall of interest lasts longer, and the 100 Hz timer
+	// alone cost an idle relay ~0.5 % of a core.
+	collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
 
 	new Gauge({
 		name: 'caseroom_connections',
