@@ -12,6 +12,8 @@ import type { ArrivedChunk, BlobStore } from './blob-store.ts';
 import { ObjectStoreUnavailable } from './object-store.ts';
 import type { StoredPerson } from '../directory/events.ts';
 import { HttpError, readJsonBody } from '../http/http-util.ts';
+import { silentLog } from '../ops/log.ts';
+import { requestIdOf } from '../ops/request-log.ts';
 
 export const FILE_ROUTE = /^\/api\/conversations\/([^/]+)\/files\/([^/]+)\/(manifest|chunks\/([^/]+))$/;
 
@@ -32,7 +34,7 @@ export async function handleFileRequest(
 		return await fileRequest(ctx, blobs, req, match, actor);
 	} catch (err) {
 		if (!(err instanceof ObjectStoreUnavailable)) throw err;
-		console.error(err.message);
+		(ctx.log ?? silentLog).error({ req: requestIdOf(req), err: err.message }, 'The file store is unavailable');
 		throw new HttpError(503, 'The relay cannot reach its file store right now, so nothing was saved. Try again in a moment; if it persists, tell the relay\'s administrator.');
 	}
 }
