@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { screenshot, signIn, useAppAndBrowser, viewports } from './harness';
+import { rememberMessageText } from '../helpers/relay-log.ts';
 
 const running = useAppAndBrowser();
 let customerLink: FaultProxy;
@@ -34,6 +35,7 @@ const messages = (page: Page) => page.getByRole('log', { name: 'Messages' });
 const myMessage = (page: Page, text: string) => messages(page).getByRole('article').filter({ hasText: text });
 
 async function send(page: Page, text: string) {
+	rememberMessageText(text);
 	await page.getByRole('textbox', { name: 'Message' }).fill(text);
 	await page.getByRole('textbox', { name: 'Message' }).press('Enter');
 }

@@ -2,6 +2,7 @@
 // through the New conversation dialog exactly as a person does it.
 import type { Browser, Page } from 'playwright-core';
 import { signIn, viewports } from './harness';
+import { rememberMessageText } from '../helpers/relay-log.ts';
 
 export async function signedInPage(browser: Browser, url: string, username: string, viewport: keyof typeof viewports = 'tablet'): Promise<Page> {
 	const context = await browser.newContext({ viewport: viewports[viewport], locale: 'en-GB' });
@@ -28,6 +29,7 @@ export const messageLog = (page: Page) => page.getByRole('log', { name: 'Message
 
 /** Sends a message with the Message field and waits until it has reached the relay. */
 export async function sendMessage(page: Page, text: string): Promise<void> {
+	rememberMessageText(text);
 	await page.getByRole('textbox', { name: 'Message' }).fill(text);
 	await page.getByRole('textbox', { name: 'Message' }).press('Enter');
 	await messageLog(page).getByRole('article').filter({ hasText: text }).getByText('Reached the relay').waitFor();

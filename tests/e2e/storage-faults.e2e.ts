@@ -9,6 +9,7 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { screenshot, signIn, useAppAndBrowser, viewports } from './harness';
 import { createCaseChat } from './steps';
+import { rememberMessageText } from '../helpers/relay-log.ts';
 
 const running = useAppAndBrowser();
 const links: FaultProxy[] = [];
@@ -81,6 +82,7 @@ const online = (page: Page) => page.getByRole('status').getByText('Online', { ex
 const offline = (page: Page) => page.getByRole('status').getByText(/^Offline/).waitFor({ timeout: 15_000 });
 
 async function send(page: Page, text: string) {
+	rememberMessageText(text);
 	await page.getByRole('textbox', { name: 'Message' }).fill(text);
 	await page.getByRole('textbox', { name: 'Message' }).press('Enter');
 }

@@ -1,7 +1,8 @@
 // The relay's log as the tests see it. Every relay the helpers start writes its lines here (in-process: a collecting
 // log at debug level; a child process: its standard output), and the helpers check them when the relay stops: each
 // line is one JSON object with a level, a time and a message, and none holds a secret the test run handed the relay
-// (every token and password that went through login() and api(), remembered here) or anything shaped like one.
+// (every token and password that went through login() and api(), and every message the browser tests typed, remembered
+// here) or anything shaped like one.
 import { expect } from 'vitest';
 import { createLog, type Log } from '../../sync-server/ops/log.ts';
 
@@ -11,6 +12,9 @@ const secrets = new Set<string>();
 export function rememberSecret(secret: string): void {
 	if (secret.length >= 8) secrets.add(secret);
 }
+
+/** A message a browser test typed: the relay relays it but must never log it, so it is checked like a secret. */
+export const rememberMessageText = rememberSecret;
 
 /** A logger at debug level whose lines are kept in `lines`. */
 export function collectingLog(): { log: Log; lines: string[] } {
