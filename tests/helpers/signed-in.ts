@@ -3,12 +3,12 @@
 import '@automerge/automerge';
 import type { DocHandle } from '@automerge/automerge-repo';
 import { WebSocket } from 'ws';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts';
 import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo.ts';
-import { until } from '../integration/sync-harness.ts';
+import { shutdownAll, until } from '../integration/sync-harness.ts';
 import { petrsCaseChatWithAnna } from './demo-conversation.ts';
-import { api, login } from './relay.ts';
+import { api, login, startRelay, type TestRelay } from './relay.ts';
 
 const FAST_BACKOFF = { initialMs: 50, maxMs: 400 };
 
@@ -18,6 +18,33 @@ export async function signedInClient(relayUrl: string, username: string, syncUrl
 	const client = createClientRepo({ url: syncUrl, token: session.token, userId: session.user.id, webSocket: WebSocket, backoff: FAST_BACKOFF });
 	await until(() => client.connection.current.status === 'online', 5000, `${username} online`);
 	return client;
+}
+
+/**
+ * One relay for the whole test file and the clients signed in to it, all shut down after the file: call at the top
+ * level of a test file; `relay` is there once `beforeAll` has run.
+ */
+export function useRelayWithClients(): { readonly relay: TestRelay; signIn(username: string): Promise<ClientRepo> } {
+	let relay: TestRelay | undefined;
+	const clients: ClientRepo[] = [];
+	beforeAll(async () => {
+		relay = await startRelay();
+	});
+	afterAll(async () => {
+		await shutdownAll(clients);
+		await relay?.close();
+	});
+	return {
+		get relay() {
+			if (!relay) throw new Error('the relay starts in beforeAll');
+			return relay;
+		},
+		async signIn(username) {
+			const client = await signedInClient(this.relay.url, username);
+			clients.push(client);
+			return client;
+		}
+	};
 }
 
 /** Petr's client creates the SC-1042 case chat with Anna, registers it, and waits until the relay holds it. */

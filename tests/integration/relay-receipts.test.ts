@@ -3,7 +3,7 @@
 // at every member; nobody else reads or writes it; a person's own document follows them to their other device and
 // to nobody else, its id given with the sign-in.
 import type { DocHandle, DocumentId } from '@automerge/automerge-repo';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { receiptsDocumentId } from '../../src/lib/model/derived-ids.ts';
 import { asUserId } from '../../src/lib/model/ids.ts';
 import { isMuted, setMuted, startPersonal } from '../../src/lib/model/personal.ts';
@@ -13,26 +13,13 @@ import type { ReceiptsDoc } from '../../src/lib/model/receipts-schema.ts';
 import type { ClientRepo } from '../../src/lib/sync/client-repo.ts';
 import { openOrStart } from '../../src/lib/sync/open-or-start.ts';
 import { petrsCaseChatWithAnna } from '../helpers/demo-conversation.ts';
-import { api, login, startRelay, type TestRelay } from '../helpers/relay.ts';
-import { signedInClient } from '../helpers/signed-in.ts';
-import { shutdownAll, sleep, until } from './sync-harness.ts';
+import { api, login } from '../helpers/relay.ts';
+import { useRelayWithClients } from '../helpers/signed-in.ts';
+import { sleep, until } from './sync-harness.ts';
 
-let relay: TestRelay;
-const clients: ClientRepo[] = [];
+const files = useRelayWithClients();
 
-beforeAll(async () => {
-	relay = await startRelay();
-});
-afterAll(async () => {
-	await shutdownAll(clients);
-	await relay?.close();
-});
-
-async function client(username: string) {
-	const c = await signedInClient(relay.url, username);
-	clients.push(c);
-	return c;
-}
+const client = (username: string) => files.signIn(username);
 
 const openReceipts = (c: ClientRepo, conversationId: string) =>
 	openOrStart<ReceiptsDoc>(c.repo, receiptsDocumentId(conversationId), (d) => startReceipts(d, conversationId));
@@ -54,8 +41,8 @@ describe('receipts documents through the relay', () => {
 		mark(annas, 'anna', 1);
 		expect(readMark(annas.doc(), asUserId('petr'))).toBeNull();
 
-		const { token } = await login(relay.url, 'petr');
-		const registered = await api(relay.url, '/api/conversations', { token, body: { documentId: id, kind: 'case', caseId: 'SC-1042', members: ['anna'] } });
+		const { token } = await login(files.relay.url, 'petr');
+		const registered = await api(files.relay.url, '/api/conversations', { token, body: { documentId: id, kind: 'case', caseId: 'SC-1042', members: ['anna'] } });
 		expect(registered.status).toBe(201);
 		await until(() => marksOf(annas).petr === 1 && marksOf(petrs).anna === 1, 10_000, 'both marks at both');
 
@@ -81,27 +68,27 @@ describe('receipts documents through the relay', () => {
 			['/api/conversations', { documentId: receiptsDocumentId(id), kind: 'direct', members: [] }],
 			[`/api/conversations/${id}/documents`, { documentId: receiptsDocumentId(id), kind: 'whiteboard' }]
 		] as const)
-			expect((await api(relay.url, path, { token, body })).status).toBe(409);
+			expect((await api(files.relay.url, path, { token, body })).status).toBe(409);
 
 		// A member removed loses it with the conversation.
-		expect(relay.server.store.mayRead(asUserId('anna'), receiptsDocumentId(id))).toBe(true);
-		const removed = await api(relay.url, `/api/conversations/${id}/members/remove`, { token, body: { remove: ['anna'] } });
+		expect(files.relay.server.store.mayRead(asUserId('anna'), receiptsDocumentId(id))).toBe(true);
+		const removed = await api(files.relay.url, `/api/conversations/${id}/members/remove`, { token, body: { remove: ['anna'] } });
 		expect(removed.status).toBe(200);
-		expect(relay.server.store.mayRead(asUserId('anna'), receiptsDocumentId(id))).toBe(false);
-		expect(relay.server.store.mayRead(asUserId('petr'), receiptsDocumentId(id))).toBe(true);
+		expect(files.relay.server.store.mayRead(asUserId('anna'), receiptsDocumentId(id))).toBe(false);
+		expect(files.relay.server.store.mayRead(asUserId('petr'), receiptsDocumentId(id))).toBe(true);
 	});
 });
 
 describe("a person's own document", () => {
 	it('comes with the sign-in, follows the person to their other device, and nobody else reads it', async () => {
-		const first = await login(relay.url, 'petr');
-		const again = await login(relay.url, 'petr');
-		const annas = await login(relay.url, 'anna');
+		const first = await login(files.relay.url, 'petr');
+		const again = await login(files.relay.url, 'petr');
+		const annas = await login(files.relay.url, 'anna');
 		const personal = first.user.personalDocumentId!;
 		expect(personal).toMatch(/^[1-9A-HJ-NP-Za-km-z]{20,}$/);
 		expect(again.user.personalDocumentId).toBe(personal);
 		expect(annas.user.personalDocumentId).not.toBe(personal);
-		expect((await api(relay.url, '/api/me', { token: first.token })).body.personalDocumentId).toBe(personal);
+		expect((await api(files.relay.url, '/api/me', { token: first.token })).body.personalDocumentId).toBe(personal);
 
 		const tablet = await client('petr');
 		const onTablet = await openOrStart<PersonalDoc>(tablet.repo, personal, startPersonal);
@@ -113,7 +100,7 @@ describe("a person's own document", () => {
 
 		const anna = await client('anna');
 		await expect(anna.repo.find(personal as DocumentId)).rejects.toThrow(/unavailable/);
-		expect(relay.server.store.mayRead(asUserId('anna'), personal)).toBe(false);
-		expect(relay.server.store.mayRead(asUserId('petr'), annas.user.personalDocumentId!)).toBe(false);
+		expect(files.relay.server.store.mayRead(asUserId('anna'), personal)).toBe(false);
+		expect(files.relay.server.store.mayRead(asUserId('petr'), annas.user.personalDocumentId!)).toBe(false);
 	});
 });
