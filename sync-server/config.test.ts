@@ -34,6 +34,7 @@ describe('configuration', () => {
 			},
 			s3: null,
 			databaseUrl: null,
+			redisUrl: null,
 			metricsToken: null,
 			logLevel: 'info'
 		});
@@ -104,6 +105,15 @@ describe('configuration', () => {
 		expect(loadConfig({ DATABASE_URL: ' postgresql://caseroom:s3cret@db.lan:5433/caseroom ' }).databaseUrl).toBe('postgresql://caseroom:s3cret@db.lan:5433/caseroom');
 		expect(loadConfig({ DATABASE_URL: 'postgres://db.lan/caseroom' }).databaseUrl).toBe('postgres://db.lan/caseroom');
 		expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeNull();
+	});
+
+	it('reads a Redis URL, which links nodes sharing one PostgreSQL database', () => {
+		const db = 'postgresql://db.lan/caseroom';
+		expect(loadConfig({ DATABASE_URL: db, REDIS_URL: ' redis://:pw@redis.lan:6380/2 ' }).redisUrl).toBe('redis://:pw@redis.lan:6380/2');
+		expect(loadConfig({ DATABASE_URL: db, REDIS_URL: 'rediss://redis.lan' }).redisUrl).toBe('rediss://redis.lan');
+		expect(loadConfig({ DATABASE_URL: db }).redisUrl).toBeNull();
+		expect(() => loadConfig({ DATABASE_URL: db, REDIS_URL: 'http://redis.lan' })).toThrow(/REDIS_URL must be a Redis URL/);
+		expect(() => loadConfig({ REDIS_URL: 'redis://redis.lan' })).toThrow(/set DATABASE_URL too/);
 	});
 
 	it('reads a TURN secret and its servers', () => {

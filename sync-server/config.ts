@@ -44,6 +44,8 @@ export interface Config {
 	 * (storage/relay-stores.ts); null keeps them in DATA_DIR.
 	 */
 	databaseUrl: string | null;
+	/** Redis that carries changes and live messages between relay nodes (REDIS_URL); null: a single node. */
+	redisUrl: string | null;
 	/** Set: GET /metrics answers a request bearing it (ops/metrics.ts); null: /metrics is 404 and nothing is counted. */
 	metricsToken: string | null;
 	/** Lines below this level are not written (ops/log.ts). */
@@ -148,6 +150,8 @@ export function loadConfig(env: Env = process.env): Config {
 		throw new ConfigError(`LIMIT_SYNC_BYTES_BURST (${limits.syncBytes.burst}) must be at least SYNC_MAX_MESSAGE_BYTES (${syncMaxMessageBytes}).`);
 	if (limits.peerBytes.burst < MAX_SIGNAL_BYTES)
 		throw new ConfigError(`LIMIT_PEER_BYTES_BURST must be at least ${MAX_SIGNAL_BYTES} (the largest signalling frame).`);
+	if (env.REDIS_URL?.trim() && !env.DATABASE_URL?.trim())
+		throw new ConfigError('REDIS_URL links relay nodes that share one PostgreSQL database: set DATABASE_URL too (and S3_* for files), or unset REDIS_URL for a single node.');
 	return {
 		host: get('HOST'),
 		port: integer('PORT', get('PORT'), 0, 65535),
@@ -169,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
 		limits,
 		s3: s3(env),
 		databaseUrl: databaseUrl(env.DATABASE_URL),
+		redisUrl: redisUrl(env.REDIS_URL),
 		metricsToken: metricsToken(env.METRICS_TOKEN),
 		logLevel: logLevel(env.LOG_LEVEL)
 	};
@@ -214,6 +219,20 @@ function databaseUrl(raw: string | undefined): string | null {
 	// The URL is not repeated: it may carry a password.
 	if (!url || !['postgres:', 'postgresql:'].includes(url.protocol))
 		throw new ConfigError('DATABASE_URL must be a PostgreSQL connection URL, e.g. postgresql://caseroom:secret@db.example.org:5432/caseroom.');
+	return value;
+}
+
+function redisUrl(raw: string | undefined): string | null {
+	const value = raw?.trim() ?? '';
+	if (!value) return null;
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {
+		/* reported below */
+	}
+	if (!url || !['redis:', 'rediss:'].includes(url.protocol))
+		throw new ConfigError('REDIS_URL must be a Redis URL, e.g. redis://redis.example.org:6379 (rediss:// for TLS).');
 	return value;
 }
 

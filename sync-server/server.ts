@@ -83,6 +83,9 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			? https.createServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) })
 			: http.createServer();
 		cleanup.push(() => closeHttp(server));
+		// REDIS_URL: how this node and the others tell each other what changed (loaded only then, as pg is).
+		const bus = config.redisUrl ? await (await import('./cluster/redis-bus.ts')).openRedisBus({ url: config.redisUrl, log }) : undefined;
+		if (bus) cleanup.push(() => bus.close());
 		// Closed by the sync relay; here too in case the relay fails to start (a second close does nothing).
 		const documents = await stores.sharedDocuments?.();
 		if (documents) cleanup.push(() => documents.close());

@@ -5,11 +5,11 @@
 // createDatabase(). As root, initdb and pg_ctl run as the `postgres` user (PostgreSQL refuses to run as root).
 import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort, processTreeCpuMs } from './local-server.ts';
 
 const run = promisify(execFile);
 
@@ -76,24 +76,6 @@ export async function startPostgres(): Promise<TestPostgres> {
 	};
 }
 
-/** CPU of a process and its children now (a child that exited is no longer counted), ms; USER_HZ is 100 on Linux. */
-function processTreeCpuMs(root: number): number {
-	let ticks = 0;
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		let stat: string;
-		try {
-			stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-		} catch {
-			continue; // exited meanwhile
-		}
-		// Fields after the command name (which may hold spaces): ppid is the 2nd, utime and stime the 12th and 13th.
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		if (Number(entry) === root || Number(fields[1]) === root) ticks += Number(fields[11]) + Number(fields[12]);
-	}
-	return ticks * 10;
-}
-
 /** PG_BIN, or the newest of /usr/lib/postgresql/<version>/bin (Debian's layout). */
 function postgresBin(): string {
 	if (process.env.PG_BIN) return process.env.PG_BIN;
@@ -106,15 +88,4 @@ function postgresBin(): string {
 
 function id(flag: '-u' | '-g'): string {
 	return execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim();
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
 }
