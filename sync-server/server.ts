@@ -101,7 +101,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 			log
 		});
 		cleanup.push(() => sync.close());
-		const peer = createPeerSignalling({ server, authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId), trustProxy: config.trustProxy, socketLimits: { messages: config.limits.peerMessages, bytes: config.limits.peerBytes }, answered: metrics?.answered, log });
+		const peer = createPeerSignalling({ server, authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId), trustProxy: config.trustProxy, socketLimits: { messages: config.limits.peerMessages, bytes: config.limits.peerBytes }, answered: metrics?.answered, bus, log });
 		cleanup.push(() => peer.close());
 		metrics?.watch({ connections: (kind) => (kind === 'sync' ? sync : peer).connectionCount(), engine: () => sync.stats() });
 		// Tell, don't poll: everyone of a conversation whose membership changed hears it at once on their own document.

@@ -7,6 +7,8 @@
 // The peer package and its Express are loaded on the first /peerjs request or accepted upgrade, not at start: the
 // app opens /peerjs only for a call or a file, and loading them costs the relay's start about a quarter of its time
 // and ~7 MB at rest (docs/figures.md); the first caller waits for that load once (tens of milliseconds).
+// With a node bus (REDIS_URL), a frame for a peer id held by another relay node goes there (peer-routes.ts) and
+// passes that node's gate too.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
@@ -14,13 +16,17 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { MAX_SIGNAL_BYTES } from '../config.ts';
 import { refuseUpgrade, sendError } from '../http/http-util.ts';
-import { createSignalGate } from './gate.ts';
+import type { NodeBus } from '../cluster/node-bus.ts';
+import { createSignalGate, userOfPeerId } from './gate.ts';
 import { peerIdBelongsTo } from './ids.ts';
+import { createPeerRoutes, type PeerFrame } from './peer-routes.ts';
 import { createSocketLimiter, type BucketSpec } from '../http/rate-limit.ts';
 import { errorField, errorWithStack, silentLog, type Log } from '../ops/log.ts';
 import { POLICY_VIOLATION, rawSize } from '../sync/sockets.ts';
 
 export const PEERJS_PATH = '/peerjs';
+/** Longest a new peer waits for the node bus before its OPEN (Redis away: it is reachable on this node only). */
+const HOLD_WAIT_MS = 1000;
 const UNAVAILABLE = 'Call signalling is not available on this relay right now: try again in a minute.';
 
 interface ExpressApp {
@@ -56,6 +62,8 @@ export function createPeerSignalling(options: {
 	socketLimits?: { messages: BucketSpec; bytes: BucketSpec };
 	/** Counts an upgrade refused with this status (ops/metrics.ts). */
 	answered?(kind: 'peerjs', status: number): void;
+	/** The other relay nodes (REDIS_URL): frames for peers connected to them go through it. */
+	bus?: NodeBus;
 	log?: Log;
 }): PeerSignalling {
 	const log = options.log ?? silentLog;
@@ -64,6 +72,36 @@ export function createPeerSignalling(options: {
 	const gate = createSignalGate(options.mayRead);
 	/** Live sockets per peer id: PeerJS's reconnect opens a new socket for the same id before the old one closes. */
 	const socketsOfPeer = new Map<string, number>();
+	/** The socket the peer server hands a peer id's frames to (its latest one with the first token), and that token. */
+	const holders = new Map<string, { ws: WebSocket; token: string }>();
+	const socketsOf = (peerId: string) => [...peerOfSocket].filter(([, id]) => id === peerId).map(([ws]) => ws);
+	const routes =
+		options.bus &&
+		createPeerRoutes({
+			bus: options.bus,
+			receive(frame) {
+				const holder = holders.get(frame.dst);
+				if (!holder) return false;
+				const decision = gate.check(frame.src, userOfPeerId(frame.src), JSON.stringify(frame));
+				if (decision.action === 'refuse') routes!.send(decision.reply);
+				if (decision.action !== 'forward') return false;
+				holder.ws.send(JSON.stringify(frame));
+				return true;
+			},
+			tell: (frame) => holders.get(frame.dst)?.ws.send(JSON.stringify(frame)),
+			moved(peerId) {
+				log.info({ peer: peerId }, 'PeerJS: this peer reconnected to another relay node: closing its socket here');
+				for (const ws of socketsOf(peerId)) ws.terminate();
+			},
+			taken(peerId) {
+				log.info({ peer: peerId }, 'PeerJS: this peer id is held on another relay node with another token: ID-TAKEN');
+				for (const ws of socketsOf(peerId)) {
+					ws.send(JSON.stringify({ type: 'ID-TAKEN', payload: { msg: 'ID is taken' } }));
+					ws.close();
+				}
+			},
+			log
+		});
 	let loading: Promise<PeerServer> | undefined;
 	let closed = false;
 	let connections = 0;
@@ -75,15 +113,26 @@ export function createPeerSignalling(options: {
 			throw err;
 		}));
 
-	function accept(wss: WebSocketServer, ws: WebSocket, req: IncomingMessage, peerId: string, userId: UserId, connectionLog: Log) {
+	function accept(wss: WebSocketServer, ws: WebSocket, req: IncomingMessage, peerId: string, token: string, userId: UserId, connectionLog: Log) {
 		connectionLog.debug({}, 'PeerJS socket opened');
 		sockets.set(ws, userId);
 		peerOfSocket.set(ws, peerId);
 		socketsOfPeer.set(peerId, (socketsOfPeer.get(peerId) ?? 0) + 1);
+		// As the peer server: a socket with the same token takes the peer id over, one with another is refused.
+		const holder = holders.get(peerId);
+		let reachable: Promise<void> | undefined;
+		if (!holder || holder.token === token) {
+			holders.set(peerId, { ws, token });
+			if (!holder) reachable = routes?.hold(peerId, token);
+		}
 		ws.on('close', () => {
 			connectionLog.debug({}, 'PeerJS socket closed');
 			sockets.delete(ws);
 			peerOfSocket.delete(ws);
+			if (holders.get(peerId)?.ws === ws) {
+				holders.delete(peerId);
+				routes?.release(peerId);
+			}
 			const left = (socketsOfPeer.get(peerId) ?? 1) - 1;
 			if (left > 0) socketsOfPeer.set(peerId, left);
 			else {
@@ -92,10 +141,20 @@ export function createPeerSignalling(options: {
 			}
 		});
 		gatekeep(ws, peerId, userId, connectionLog);
-		wss.emit('connection', ws, req);
+		if (!reachable) return void wss.emit('connection', ws, req);
+		// OPEN once peers on other nodes can reach this one (its topic subscribed), or HOLD_WAIT_MS if the bus lags.
+		void Promise.race([reachable, new Promise((resolve) => setTimeout(resolve, HOLD_WAIT_MS).unref?.())]).then(() => {
+			if (ws.readyState === ws.OPEN) wss.emit('connection', ws, req);
+		});
 	}
 
 	/** The peer package reads frames through the socket's 'message' event: only what the gate allows reaches it. */
+	/** The frame as the peer server would pass it on, when it is for a peer id not held here; else null. */
+	function frameForElsewhere(src: string, raw: string): PeerFrame | null {
+		const { type, dst, payload } = JSON.parse(raw) as { type: string; dst?: unknown; payload?: unknown };
+		return typeof dst === 'string' && !holders.has(dst) ? { type, src, dst, payload } : null;
+	}
+
 	function gatekeep(ws: WebSocket, peerId: string, userId: UserId, connectionLog: Log) {
 		const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
 		const limiter = options.socketLimits && createSocketLimiter(options.socketLimits);
@@ -111,8 +170,14 @@ export function createPeerSignalling(options: {
 				setTimeout(() => ws.terminate(), 1000).unref?.();
 				return false;
 			}
-			const decision = gate.check(peerId, userId, String(args[0]));
-			if (decision.action === 'forward') return emit(event, ...args);
+			const raw = String(args[0]);
+			const decision = gate.check(peerId, userId, raw);
+			if (decision.action === 'forward') {
+				const remote = routes && frameForElsewhere(peerId, raw);
+				if (!remote) return emit(event, ...args);
+				routes.send(remote);
+				return false;
+			}
 			if (decision.action === 'refuse') {
 				connectionLog.info({ to: decision.reply.src }, 'PeerJS: refused an offer: not both members of the conversation it names');
 				ws.send(JSON.stringify(decision.reply));
@@ -154,7 +219,7 @@ export function createPeerSignalling(options: {
 			if (closed) return refuse(503, 'shutting down', 'The relay is shutting down.');
 			if (options.authenticate(token) !== userId) return refuse(401, 'the token stopped being valid');
 			const connectionLog = log.child({ conn, user: userId, peer: peerId });
-			peer.wss.handleUpgrade(req, socket, head, (ws) => accept(peer.wss, ws, req, peerId, userId, connectionLog));
+			peer.wss.handleUpgrade(req, socket, head, (ws) => accept(peer.wss, ws, req, peerId, token, userId, connectionLog));
 		},
 		disconnectUser(userId) {
 			for (const [ws, owner] of sockets) if (owner === userId) ws.terminate();
@@ -173,6 +238,7 @@ export function createPeerSignalling(options: {
 		connectionCount: () => sockets.size,
 		close() {
 			closed = true;
+			void routes?.close();
 			for (const ws of sockets.keys()) ws.terminate();
 			void loading?.then(({ wss }) => wss.close(), () => {});
 		}
