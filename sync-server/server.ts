@@ -129,7 +129,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		for (const provider of config.ssoProviders)
 			for (const rule of provider.rules.filter((r) => !store.organisation(r.org)))
 				warn(`Single sign-on: a rule of ${provider.id} names organisation "${rule.org}", which does not exist yet; nobody gets in by it until it is added.`);
-		const sso = createSingleSignOn({ providers: config.ssoProviders, store, now, log: (message) => log.info({}, message) });
+		const sso = createSingleSignOn({ providers: config.ssoProviders, store, now, log: (message) => log.info({}, message), oneTime: stores.sharedOneTime?.(now) });
 		const api = createApiHandler({ config, store, tokens, throttle: createLoginThrottle({ now }), hooks, now, blobs, sso, meter: metrics, log });
 		const serveStatic = createStaticHandler(config.staticDir);
 		const guard = createRequestGuard(config, now);

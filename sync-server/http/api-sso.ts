@@ -35,10 +35,12 @@ export async function ssoCallback({ ctx, id, req, address }: PublicRequest): Pro
 	return backToApp(outcome.ok ? { ok: true, handOff: outcome.handOff } : outcome, id);
 }
 
-export function ssoSession({ ctx, body }: PublicRequest): ApiResult {
+export async function ssoSession({ ctx, body }: PublicRequest): Promise<ApiResult> {
 	const { code } = object(body);
 	if (typeof code !== 'string') throw new HttpError(400, 'Send { "code": "..." } with the code from the sign-in page\'s address.');
-	const userId = ctx.sso?.redeem(code);
+	const userId = await ctx.sso?.redeem(code);
+	// Created by the node the provider sent the browser back to: this node may not have heard of them yet.
+	if (userId !== undefined && !ctx.store.person(userId)) await ctx.store.catchUp();
 	const person = userId === undefined ? undefined : ctx.store.person(userId);
 	if (!person || person.disabled) throw new HttpError(401, 'This sign-in was already used or has expired. Sign in again.');
 	return signedIn(ctx, person);

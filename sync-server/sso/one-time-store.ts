@@ -1,6 +1,8 @@
 // Reads no UI state. Values that may be taken once, for a short time: a sign-in in progress (its state, nonce and
 // PKCE verifier, kept by the relay, never by the browser) and the hand-off code that gives the app its session.
 // Bounded overall and per client address, so a flood from one address pushes out only its own oldest entries.
+// This one is one node's memory; with several nodes (DATABASE_URL) they are in PostgreSQL (postgres-one-time-store.ts),
+// since the provider's callback and the app's redemption may reach another node than the one that started.
 
 export interface OneTimeStoreOptions {
 	ttlMs: number;
@@ -16,6 +18,24 @@ export interface OneTimeStore<T> {
 	/** The value, once: removed whether or not it is still fresh; undefined when unknown, taken or expired. */
 	take(key: string): T | undefined;
 	size(): number;
+}
+
+/** Where single sign-on keeps its one-time values: each store answers asynchronously (it may be a database). */
+export interface SharedOneTimeStore<T> {
+	put(key: string, value: T, address: string): Promise<void>;
+	/** The value, once across every node; undefined when unknown, taken or expired. */
+	take(key: string): Promise<T | undefined>;
+}
+
+/** Opens the store of one kind of value (`flow`, `hand-off`). */
+export type OneTimeStores = <T>(kind: string, options: Omit<OneTimeStoreOptions, 'now'>) => SharedOneTimeStore<T>;
+
+/** One node's memory, as OneTimeStores. */
+export function memoryOneTimeStores(now: () => number): OneTimeStores {
+	return <T>(_kind: string, options: Omit<OneTimeStoreOptions, 'now'>): SharedOneTimeStore<T> => {
+		const store = createOneTimeStore<T>({ ...options, now });
+		return { put: async (key: string, value: T, address: string) => store.put(key, value, address), take: async (key: string) => store.take(key) };
+	};
 }
 
 interface Entry<T> {

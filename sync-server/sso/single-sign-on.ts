@@ -10,7 +10,7 @@ import { DirectoryError } from '../directory/state.ts';
 import type { DirectoryStore } from '../directory/store.ts';
 import { displayName, matchingRule, newUsername, verifiedEmail, type Claims } from './claim-rules.ts';
 import { createOidcClients, OidcProblem, type FlowSecrets, type OidcClients } from './oidc-client.ts';
-import { createOneTimeStore } from './one-time-store.ts';
+import { memoryOneTimeStores, type OneTimeStores } from './one-time-store.ts';
 import type { SsoProvider } from './provider-config.ts';
 
 /** A refusal's reason (SsoFailure) is said in words by the app: sso.error.* in src/lib/session/sso-messages.ts. */
@@ -22,8 +22,8 @@ export interface SingleSignOn {
 	begin(providerId: string, redirectUri: string, address: string): Promise<{ ok: true; location: string; binding: string } | { ok: false; reason: SsoFailure }>;
 	/** The provider sent the browser back to the callback with this query, and this cookie value (if any). */
 	finish(providerId: string, query: URLSearchParams, binding: string | undefined, address: string): Promise<SsoOutcome>;
-	/** The person a hand-off code was issued for, once, within HAND_OFF_MS. */
-	redeem(handOff: string): UserId | undefined;
+	/** The person a hand-off code was issued for, once (on any node), within HAND_OFF_MS. */
+	redeem(handOff: string): Promise<UserId | undefined>;
 }
 
 interface Flow extends FlowSecrets {
@@ -44,11 +44,14 @@ export function createSingleSignOn(options: {
 	now: () => number;
 	log: (message: string) => void;
 	oidc?: OidcClients;
+	/** Where sign-ins in progress and hand-off codes wait: this node's memory unless given (PostgreSQL). */
+	oneTime?: OneTimeStores;
 }): SingleSignOn {
 	const { providers, store, now, log } = options;
 	const oidc = options.oidc ?? createOidcClients();
-	const flows = createOneTimeStore<Flow>({ ttlMs: FLOW_MS, now, ...LIMITS });
-	const handOffs = createOneTimeStore<UserId>({ ttlMs: HAND_OFF_MS, now, ...LIMITS });
+	const oneTime = options.oneTime ?? memoryOneTimeStores(now);
+	const flows = oneTime<Flow>('flow', { ttlMs: FLOW_MS, ...LIMITS });
+	const handOffs = oneTime<UserId>('hand-off', { ttlMs: HAND_OFF_MS, ...LIMITS });
 	const find = (id: string) => providers.find((p) => p.id === id);
 
 	async function personFor(provider: SsoProvider, claims: Claims): Promise<StoredPerson | SsoFailure> {
@@ -87,7 +90,7 @@ export function createSingleSignOn(options: {
 			try {
 				const { url, secrets } = await oidc.begin(provider, redirectUri);
 				const binding = randomBytes(32).toString('base64url');
-				flows.put(secrets.state, { ...secrets, provider: provider.id, binding }, address);
+				await flows.put(secrets.state, { ...secrets, provider: provider.id, binding }, address);
 				return { ok: true, location: url.href, binding };
 			} catch (err) {
 				if (!(err instanceof OidcProblem)) throw err;
@@ -99,7 +102,7 @@ export function createSingleSignOn(options: {
 			const provider = find(providerId);
 			if (!provider) return { ok: false, reason: 'unknown-provider' };
 			// Taken at once: a callback replayed, or one whose state the relay never gave out, finds nothing.
-			const flow = flows.take(query.get('state') ?? '');
+			const flow = await flows.take(query.get('state') ?? '');
 			if (!flow || flow.provider !== provider.id) return { ok: false, reason: 'expired' };
 			if (!binding || !same(binding, flow.binding)) return { ok: false, reason: 'other-browser' };
 			// The address the provider was given, whatever Host this request came with.
@@ -116,7 +119,7 @@ export function createSingleSignOn(options: {
 			const person = await personFor(provider, claims);
 			if (typeof person === 'string') return { ok: false, reason: person };
 			const handOff = randomBytes(32).toString('base64url');
-			handOffs.put(handOff, person.id, address);
+			await handOffs.put(handOff, person.id, address);
 			return { ok: true, handOff, person };
 		},
 		redeem: (handOff) => handOffs.take(handOff)

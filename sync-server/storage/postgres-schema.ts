@@ -42,6 +42,25 @@ export const MIGRATIONS: readonly Migration[] = [
 				compacted_at timestamptz NOT NULL DEFAULT now()
 			);
 		`
+	},
+	{
+		version: 2,
+		name: 'single sign-on one-time values',
+		sql: `
+			-- A sign-in in progress and a hand-off code (sso/postgres-one-time-store.ts): the provider's callback and the
+			-- app's redemption may reach any node. Keyed by the key's SHA-256, never the key; each row is taken once.
+			CREATE TABLE sso_one_time (
+				kind text NOT NULL,
+				key_hash text NOT NULL,
+				value jsonb NOT NULL,
+				address text NOT NULL,
+				expires_at bigint NOT NULL,
+				seq bigserial NOT NULL,
+				PRIMARY KEY (kind, key_hash)
+			);
+			CREATE INDEX sso_one_time_by_address ON sso_one_time (kind, address, seq);
+			CREATE INDEX sso_one_time_by_expiry ON sso_one_time (expires_at);
+		`
 	}
 ];
 

@@ -15,6 +15,7 @@ import { openJournalStore, type DirectoryStore } from '../directory/store.ts';
 import { loadTokenKey } from '../auth/tokens.ts';
 import { lockDataDir } from './data-lock.ts';
 import type { DocumentStore } from './document-store.ts';
+import type { OneTimeStores } from '../sso/one-time-store.ts';
 
 export interface RelayStores {
 	directory: DirectoryStore;
@@ -25,6 +26,8 @@ export interface RelayStores {
 	 * log (openRelayDocumentStore, with the engine's copies for compaction).
 	 */
 	sharedDocuments?: () => Promise<DocumentStore>;
+	/** Where single sign-on's one-time values wait when every node must see them (PostgreSQL); else its memory. */
+	sharedOneTime?: (now: () => number) => OneTimeStores;
 	/** For the start-up line: "DATA_DIR /srv/caseroom" or "PostgreSQL db.lan:5432/caseroom". */
 	where: string;
 	close(): Promise<void>;
@@ -50,10 +53,11 @@ export async function openRelayStores(config: Pick<Config, 'dataDir' | 'database
 	const undo: (() => unknown)[] = [() => lock.release()];
 	try {
 		// Loaded only here: a relay on DATA_DIR never loads pg.
-		const [{ openDatabase, sharedSetting, unavailable }, { openPostgresDirectory }, { openPostgresDocumentStore }] = await Promise.all([
+		const [{ openDatabase, sharedSetting, unavailable }, { openPostgresDirectory }, { openPostgresDocumentStore }, { postgresOneTimeStores }] = await Promise.all([
 			import('./postgres-database.ts'),
 			import('../directory/postgres-store.ts'),
-			import('./postgres-document-store.ts')
+			import('./postgres-document-store.ts'),
+			import('../sso/postgres-one-time-store.ts')
 		]);
 		const database = await openDatabase(databaseUrl, { log });
 		undo.push(() => database.close());
@@ -65,6 +69,7 @@ export async function openRelayStores(config: Pick<Config, 'dataDir' | 'database
 			directory,
 			tokenKey,
 			sharedDocuments: () => openPostgresDocumentStore({ pool: database.pool, log }),
+			sharedOneTime: (now) => postgresOneTimeStores(database.pool, now),
 			where: `PostgreSQL ${database.where}`,
 			close: () => closeAll(undo)
 		};
