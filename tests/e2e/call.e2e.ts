@@ -12,6 +12,7 @@ import { asCaseId, asMessageId, asUserId } from '../../src/lib/model/ids';
 import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo';
 import { api, login } from '../helpers/relay';
 import { screenshot, signIn, useAppAndBrowser, viewports } from './harness';
+import { framesAdvance, tile } from './steps';
 
 const running = useAppAndBrowser();
 const contexts: BrowserContext[] = [];
@@ -57,28 +58,7 @@ async function person(username: string, viewport: keyof typeof viewports = 'tabl
 	return page;
 }
 
-const tile = (page: Page, name: string) => page.getByRole('figure', { name, exact: true });
 const tiles = (page: Page) => page.getByRole('region', { name: 'Videoconference' }).getByRole('figure');
-
-/** The person's video in this tile shows new frames: what a viewer means by "live". */
-async function framesAdvance(page: Page, name: string): Promise<void> {
-	const video = tile(page, name).locator('video');
-	await video.waitFor({ state: 'attached' });
-	await page.waitForFunction((el) => (el as HTMLVideoElement).currentTime > 0, await video.elementHandle(), { timeout: 20_000 });
-	const before = await video.evaluate((el: HTMLVideoElement) => el.currentTime);
-	const frames = await video.evaluate(
-		(el: HTMLVideoElement) =>
-			new Promise<number>((resolve) => {
-				let n = 0;
-				const count = () => (++n, el.requestVideoFrameCallback(count));
-				el.requestVideoFrameCallback(count);
-				setTimeout(() => resolve(n), 1000);
-			})
-	);
-	const after = await video.evaluate((el: HTMLVideoElement) => el.currentTime);
-	expect(after).toBeGreaterThan(before);
-	expect(frames).toBeGreaterThan(3);
-}
 
 /** Presses `Videoconference` and resolves with the milliseconds until the first frame of someone else's video. */
 async function pressVideoconference(page: Page): Promise<number> {

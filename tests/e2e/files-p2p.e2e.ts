@@ -3,14 +3,10 @@
 // bytes can only have come from Petr's device. Then an interrupted transfer: Petr's page closes midway and Anna's
 // download finishes from the relay, which is asked only for the chunks she did not have yet.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
 import { useAppAndBrowser } from './harness';
-import { createCaseChat, signedInPage } from './steps';
+import { createCaseChat, download, share, signedInPage } from './steps';
 
 const running = useAppAndBrowser();
 const pages: Page[] = [];
@@ -19,27 +15,9 @@ afterAll(async () => Promise.all(pages.map((p) => p.context().close().catch(() =
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const CHUNK_GET = /\/api\/conversations\/[^/]+\/files\/[0-9a-f]{64}\/chunks\/\d+$/;
 
-/** Shares a file through Share → Upload new file (from disk: Playwright would push a large buffer slowly). */
-async function share(page: Page, name: string, bytes: Buffer): Promise<void> {
-	const path = join(mkdtempSync(join(tmpdir(), 'caseroom-p2p-')), name);
-	writeFileSync(path, bytes);
-	await page.getByRole('button', { name: 'Share' }).click();
-	await page.getByRole('menuitem', { name: 'Upload new file' }).click();
-	const dialog = page.getByRole('dialog', { name: 'Upload new file' });
-	await dialog.getByLabel('Files to share').setInputFiles(path);
-	await dialog.getByRole('button', { name: 'Upload' }).click();
-	await dialog.waitFor({ state: 'detached', timeout: 60_000 });
-}
-
 /** Where Details says a file's bytes are. */
 const where = (page: Page, name: string) =>
 	page.getByRole('region', { name: 'Details' }).getByRole('listitem').filter({ has: page.getByRole('button', { name: `Open file ${name}` }) }).getByRole('list', { name: 'Where this file is' });
-
-async function download(page: Page, name: string): Promise<Buffer> {
-	const viewer = page.getByRole('dialog', { name });
-	const [file] = await Promise.all([page.waitForEvent('download', { timeout: 150_000 }), viewer.getByRole('link', { name: 'Download' }).click({ timeout: 150_000 })]);
-	return readFile((await file.path())!);
-}
 
 it('downloads a file from the uploader’s device while he is online, with the relay’s chunks out of reach', async () => {
 	const petr = await signedInPage(running.browser, running.app.url, 'petr');

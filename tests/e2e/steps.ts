@@ -1,6 +1,11 @@
-// Steps several browser tests share: a person signed in in their own browser context, and a case chat created
-// through the New conversation dialog exactly as a person does it.
+// Steps several browser tests share: a person signed in in their own browser context, a case chat created
+// through the New conversation dialog exactly as a person does it, and a participant's live video in a call.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { signIn, viewports } from './harness';
 import { rememberMessageText } from '../helpers/relay-log.ts';
 
@@ -51,3 +56,46 @@ export const storedCount = (page: Page, store: 'chunks' | 'manifests') =>
 			}),
 		store
 	);
+
+/** A participant's tile in the call. */
+export const tile = (page: Page, name: string) => page.getByRole('figure', { name, exact: true });
+
+/** The person's video in this tile shows new frames: what a viewer means by "live". */
+export async function framesAdvance(page: Page, name: string): Promise<void> {
+	const video = tile(page, name).locator('video');
+	await video.waitFor({ state: 'attached' });
+	await page.waitForFunction((el) => (el as HTMLVideoElement).currentTime > 0, await video.elementHandle(), { timeout: 20_000 });
+	const before = await video.evaluate((el: HTMLVideoElement) => el.currentTime);
+	const frames = await video.evaluate(
+		(el: HTMLVideoElement) =>
+			new Promise<number>((resolve) => {
+				let n = 0;
+				const count = () => (++n, el.requestVideoFrameCallback(count));
+				el.requestVideoFrameCallback(count);
+				setTimeout(() => resolve(n), 1000);
+			})
+	);
+	const after = await video.evaluate((el: HTMLVideoElement) => el.currentTime);
+	expect(after).toBeGreaterThan(before);
+	expect(frames).toBeGreaterThan(3);
+}
+
+/** Shares a file through Share → Upload new file (from disk: Playwright would push a large buffer slowly). */
+export async function share(page: Page, name: string, bytes: Buffer): Promise<void> {
+	const path = join(mkdtempSync(join(tmpdir(), 'caseroom-p2p-')), name);
+	writeFileSync(path, bytes);
+	await page.getByRole('button', { name: 'Share' }).click();
+	await page.getByRole('menuitem', { name: 'Upload new file' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Upload new file' });
+	await dialog.getByLabel('Files to share').setInputFiles(path);
+	await dialog.getByRole('button', { name: 'Upload' }).click();
+	await dialog.waitFor({ state: 'detached', timeout: 60_000 });
+}
+
+/** Downloads a file from its open viewer; its bytes. */
+export async function download(page: Page, name: string): Promise<Buffer> {
+	const viewer = page.getByRole('dialog', { name });
+	const [file] = await Promise.all([page.waitForEvent('download', { timeout: 150_000 }), viewer.getByRole('link', { name: 'Download' }).click({ timeout: 150_000 })]);
+	return readFile((await file.path())!);
+}
+
