@@ -15,6 +15,7 @@ import { catchUp } from './catch-up.ts';
 import { churn } from './churn.ts';
 import { coldStart } from './cold-start.ts';
 import { deadLink } from './dead-link.ts';
+import { nodes } from './nodes.ts';
 import { openConversation } from './open-conversation.ts';
 import { p2p } from './p2p.ts';
 import { postgres } from './postgres.ts';
@@ -43,7 +44,8 @@ const GROUPS: Record<string, BenchGroup> = {
 	backup,
 	report,
 	files: relayFiles,
-	postgres
+	postgres,
+	nodes
 };
 
 const quick = process.env.BENCH_QUICK === '1';

@@ -7,6 +7,7 @@ import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-re
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CHUNK_SIZE } from '../../src/lib/model/file-manifest.ts';
+import { offerFrame, peerSocket } from '../helpers/peer-socket.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { api, login, startRelay, type TestRelay } from '../helpers/relay.ts';
@@ -36,43 +37,8 @@ afterAll(async () => {
 	await Promise.all([postgres?.close(), redis?.close(), s3?.close()]);
 });
 
-interface PeerSocket {
-	ws: WebSocket;
-	/** Every frame received so far. */
-	got: any[];
-	/** The next frame of this type (one already received counts). */
-	next(type: string, ms?: number): Promise<any>;
-	send(frame: object): void;
-}
-
-/** Opens a peer on a node as the peerjs client does; resolves after the relay's first frame (OPEN, or ID-TAKEN). */
-function peer(node: TestRelay, id: string, token: string): Promise<PeerSocket> {
-	const ws = new WebSocket(`${node.wsUrl}/peerjs/peerjs?key=peerjs&id=${encodeURIComponent(id)}&token=${encodeURIComponent(token)}`);
-	const got: any[] = [];
-	const waiting: (() => void)[] = [];
-	ws.on('message', (data) => {
-		got.push(JSON.parse(String(data)));
-		for (const wake of waiting.splice(0)) wake();
-	});
-	ws.on('error', () => {});
-	const next = async (type: string, ms = 3000) => {
-		const deadline = Date.now() + ms;
-		for (;;) {
-			const found = got.find((m) => m.type === type);
-			if (found) return got.splice(got.indexOf(found), 1)[0];
-			const left = deadline - Date.now();
-			if (left <= 0) throw new Error(`${id}: no ${type} within ${ms} ms (got ${JSON.stringify(got)})`);
-			await new Promise<void>((resolve) => {
-				waiting.push(resolve);
-				setTimeout(resolve, left);
-			});
-		}
-	};
-	const socket = { ws, got, next, send: (frame: object) => ws.send(JSON.stringify(frame)) };
-	return new Promise((resolve) => ws.once('message', () => resolve(socket)));
-}
-
-const offer = (dst: string, connectionId: string) => ({ type: 'OFFER', dst, payload: { sdp: 'v=0', type: 'media', connectionId, metadata: { conversationId } } });
+const peer = (node: TestRelay, id: string, token: string) => peerSocket(node.wsUrl, id, token);
+const offer = (dst: string, connectionId: string) => offerFrame(dst, connectionId, conversationId);
 
 describe('PeerJS signalling across relay nodes', () => {
 	it('relays offer, answer and candidates between members on different nodes, and refuses a non-member there too', async () => {
