@@ -7,6 +7,7 @@ import { asUserId, type UserId } from '../../src/lib/model/ids.ts';
 import type { SsoFailure } from '../../src/lib/model/sso.ts';
 import type { Identity, StoredPerson } from '../directory/events.ts';
 import { DirectoryError } from '../directory/state.ts';
+import { StoreUnavailable } from '../storage/store-unavailable.ts';
 import type { DirectoryStore } from '../directory/store.ts';
 import { displayName, matchingRule, newUsername, verifiedEmail, type Claims } from './claim-rules.ts';
 import { createOidcClients, OidcProblem, type FlowSecrets, type OidcClients } from './oidc-client.ts';
@@ -54,6 +55,13 @@ export function createSingleSignOn(options: {
 	const handOffs = oneTime<UserId>('hand-off', { ttlMs: HAND_OFF_MS, ...LIMITS });
 	const find = (id: string) => providers.find((p) => p.id === id);
 
+	/** The shared store (PostgreSQL) out of reach: this sign-in fails, and the app says to try again. */
+	const failedIfUnreachable = (err: unknown): { ok: false; reason: SsoFailure } => {
+		if (!(err instanceof StoreUnavailable)) throw err;
+		log(`Single sign-on failed: ${err.message}`);
+		return { ok: false, reason: 'failed' };
+	};
+
 	async function personFor(provider: SsoProvider, claims: Claims): Promise<StoredPerson | SsoFailure> {
 		const identity: Identity = { provider: provider.id, subject: String(claims.sub) };
 		const linked = store.personByIdentity(identity);
@@ -84,46 +92,50 @@ export function createSingleSignOn(options: {
 
 	return {
 		providers: () => providers.map((p) => ({ id: p.id, name: p.name })),
-		async begin(providerId, redirectUri, address) {
-			const provider = find(providerId);
-			if (!provider) return { ok: false, reason: 'unknown-provider' };
-			try {
-				const { url, secrets } = await oidc.begin(provider, redirectUri);
-				const binding = randomBytes(32).toString('base64url');
-				await flows.put(secrets.state, { ...secrets, provider: provider.id, binding }, address);
-				return { ok: true, location: url.href, binding };
-			} catch (err) {
-				if (!(err instanceof OidcProblem)) throw err;
-				log(`Single sign-on could not start: ${err.message}`);
-				return { ok: false, reason: err.reason };
-			}
-		},
-		async finish(providerId, query, binding, address) {
-			const provider = find(providerId);
-			if (!provider) return { ok: false, reason: 'unknown-provider' };
-			// Taken at once: a callback replayed, or one whose state the relay never gave out, finds nothing.
-			const flow = await flows.take(query.get('state') ?? '');
-			if (!flow || flow.provider !== provider.id) return { ok: false, reason: 'expired' };
-			if (!binding || !same(binding, flow.binding)) return { ok: false, reason: 'other-browser' };
-			// The address the provider was given, whatever Host this request came with.
-			const callbackUrl = new URL(flow.redirectUri);
-			callbackUrl.search = query.toString();
-			let claims: Claims;
-			try {
-				claims = await oidc.finish(provider, callbackUrl, flow);
-			} catch (err) {
-				if (!(err instanceof OidcProblem)) throw err;
-				log(`Single sign-on failed: ${err.message}`);
-				return { ok: false, reason: err.reason };
-			}
-			const person = await personFor(provider, claims);
-			if (typeof person === 'string') return { ok: false, reason: person };
-			const handOff = randomBytes(32).toString('base64url');
-			await handOffs.put(handOff, person.id, address);
-			return { ok: true, handOff, person };
-		},
+		begin: (providerId, redirectUri, address) => begin(providerId, redirectUri, address).catch(failedIfUnreachable),
+		finish: (providerId, query, binding, address) => finish(providerId, query, binding, address).catch(failedIfUnreachable),
 		redeem: (handOff) => handOffs.take(handOff)
 	};
+
+	async function begin(providerId: string, redirectUri: string, address: string): ReturnType<SingleSignOn['begin']> {
+		const provider = find(providerId);
+		if (!provider) return { ok: false, reason: 'unknown-provider' };
+		try {
+			const { url, secrets } = await oidc.begin(provider, redirectUri);
+			const binding = randomBytes(32).toString('base64url');
+			await flows.put(secrets.state, { ...secrets, provider: provider.id, binding }, address);
+			return { ok: true, location: url.href, binding };
+		} catch (err) {
+			if (!(err instanceof OidcProblem)) throw err;
+			log(`Single sign-on could not start: ${err.message}`);
+			return { ok: false, reason: err.reason };
+		}
+	}
+
+	async function finish(providerId: string, query: URLSearchParams, binding: string | undefined, address: string): Promise<SsoOutcome> {
+		const provider = find(providerId);
+		if (!provider) return { ok: false, reason: 'unknown-provider' };
+		// Taken at once: a callback replayed, or one whose state the relay never gave out, finds nothing.
+		const flow = await flows.take(query.get('state') ?? '');
+		if (!flow || flow.provider !== provider.id) return { ok: false, reason: 'expired' };
+		if (!binding || !same(binding, flow.binding)) return { ok: false, reason: 'other-browser' };
+		// The address the provider was given, whatever Host this request came with.
+		const callbackUrl = new URL(flow.redirectUri);
+		callbackUrl.search = query.toString();
+		let claims: Claims;
+		try {
+			claims = await oidc.finish(provider, callbackUrl, flow);
+		} catch (err) {
+			if (!(err instanceof OidcProblem)) throw err;
+			log(`Single sign-on failed: ${err.message}`);
+			return { ok: false, reason: err.reason };
+		}
+		const person = await personFor(provider, claims);
+		if (typeof person === 'string') return { ok: false, reason: person };
+		const handOff = randomBytes(32).toString('base64url');
+		await handOffs.put(handOff, person.id, address);
+		return { ok: true, handOff, person };
+	}
 }
 
 function same(a: string, b: string): boolean {

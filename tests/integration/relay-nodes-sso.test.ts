@@ -1,6 +1,6 @@
 // Single sign-on behind a load balancer: two relay nodes on one PostgreSQL, a sign-in started on node A coming back
 // from the provider (a real OpenID Provider) to node B, its hand-off code redeemed on node A, and every one-time value
-// taken once across the nodes. Then the PostgreSQL one-time store itself: two nodes racing for one code, expiry by
+// taken once across the nodes; PostgreSQL out of reach fails a sign-in with "try again". Then the PostgreSQL one-time store itself: two nodes racing for one code, expiry by
 // the relay's clock, and the per-address bound.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asOrgId } from '../../src/lib/model/ids.ts';
@@ -58,6 +58,19 @@ describe('single sign-on across relay nodes', () => {
 		expect((await api(nodeB.url, '/api/me', { token: redeemed.body.token })).status).toBe(200);
 		expect((await session(nodeB, code!)).status).toBe(401);
 		expect((await session(nodeA, code!)).status).toBe(401);
+	});
+
+	it('says the sign-in failed, to try again, while PostgreSQL is out of reach, and works once it is back', async () => {
+		await postgres.stop();
+		try {
+			const arrival = await new SsoBrowser().go(`${nodeB.url}/api/auth/oidc/gfms/start`, 'karel');
+			expect(arrival.hash).toBe('#sso-error=failed&provider=gfms');
+			expect((await session(nodeB, 'any-code')).status).toBe(503);
+		} finally {
+			await postgres.start();
+		}
+		const arrival = await new SsoBrowser().go(`${nodeA.url}/api/auth/oidc/gfms/start`, 'karel');
+		expect((await session(nodeA, arrivalParams(arrival).get('sso')!)).status).toBe(200);
 	});
 });
 
