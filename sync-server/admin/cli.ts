@@ -1,6 +1,6 @@
 // `npm run admin -- <command>`: sends the command to the relay running on DATA_DIR (over its admin socket), or,
 // when none runs, applies it to the store directly (taking the DATA_DIR lock for the moment): DATA_DIR's files, or
-// PostgreSQL when DATABASE_URL is set (relay-stores.ts).
+// PostgreSQL when DATABASE_URL is set (relay-stores.ts). `migrate` always runs here (migrate/migrate.ts).
 import { ADMIN_USAGE, runAdminCommand } from './commands.ts';
 import { sendAdminCommand, type AdminResult } from './socket.ts';
 import { loadConfig } from '../config.ts';
@@ -10,6 +10,7 @@ import { openRelayDocumentStore } from '../storage/relay-document-store.ts';
 import { openRelayStores } from '../storage/relay-stores.ts';
 import { openBlobStore } from '../files/blob-store.ts';
 import { BACKUP_COMMANDS, BackupError, filesElsewhere, runBackupCommandAlone } from '../backup/command.ts';
+import { migrateCommand } from '../migrate/migrate.ts';
 
 /** `report` writes a file, `import-cases` reads one, `backup` and `restore` name a folder: make the path absolute
  * here, since a running relay may have another directory. */
@@ -25,6 +26,8 @@ async function main(argv: string[]): Promise<AdminResult> {
 	if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help') return { ok: true, output: ADMIN_USAGE };
 	const config = loadConfig();
 	const { dataDir } = config;
+	// Never through a running relay: migrate copies a stopped one (and refuses while one runs on its DATA_DIR).
+	if (argv[0] === 'migrate') return migrateCommand(argv.slice(1), config, (line) => console.log(line));
 	argv = withAbsolutePaths(argv);
 	const answer = await sendAdminCommand(dataDir, argv);
 	if (answer) return answer;

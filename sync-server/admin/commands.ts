@@ -45,6 +45,10 @@ export const ADMIN_USAGE = `Usage: npm run admin -- <command>   (DATA_DIR select
   backup <folder>                         a consistent copy of DATA_DIR (the relay may be running), with a manifest
                                           of SHA-256s; it holds the token key: keep it secret
   restore <folder>                        a backup into an empty DATA_DIR, with no relay running; checks every file
+  migrate [--from <folder>] [--check-only]
+                                          a stopped relay's DATA_DIR (default: DATA_DIR) into PostgreSQL and S3, named
+                                          by DATABASE_URL and S3_* as for the relay nodes: directory, token key, every
+                                          document and file; then checks that all is equal (--check-only: the check alone)
   help`;
 
 class UsageError extends Error {}

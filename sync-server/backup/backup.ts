@@ -88,7 +88,7 @@ export async function takeBackup(options: BackupOptions): Promise<BackupSummary>
 }
 
 /** DATA_DIR holds a relay's data; the names of what else is there (left out). */
-async function checkSource(dataDir: string): Promise<string[]> {
+export async function checkSource(dataDir: string): Promise<string[]> {
 	const entries = await readdir(dataDir).catch(() => undefined);
 	if (!entries || !entries.some((e) => e === 'token-key' || e === 'directory.jsonl'))
 		throw new BackupError(`${dataDir} holds no relay data (no token-key, no directory.jsonl): is DATA_DIR set to the relay's folder?`);

@@ -48,6 +48,8 @@ export interface DirectoryReads {
 	personalDocumentId(userId: UserId): string | undefined;
 	/** True until anything was ever written (the demo directory is loaded then). */
 	isEmpty(): boolean;
+	/** The fewest events that rebuild this directory (`migrate` writes them into another store). */
+	snapshot(): Iterable<DirectoryEvent>;
 }
 
 export interface DirectoryStore extends DirectoryReads {
@@ -157,7 +159,8 @@ export function directoryReads(state: DirectoryState, personalDocumentId?: Perso
 			return state.conversationOf(documentId)?.members.includes(userId) ?? false;
 		},
 		personalDocumentId: (userId) => personalDocumentId?.(userId),
-		isEmpty: () => state.orgs.size === 0
+		isEmpty: () => state.orgs.size === 0,
+		snapshot: () => state.snapshot()
 	};
 }
 

@@ -63,6 +63,11 @@ export class LogIndex {
 		this.#perSegment.delete(segment);
 	}
 
+	/** The documents with records not compacted yet. */
+	documentIds(): string[] {
+		return [...this.#documents.keys()];
+	}
+
 	get documentCount(): number {
 		return this.#documents.size;
 	}

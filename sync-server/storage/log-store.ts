@@ -75,6 +75,8 @@ export interface LogStore extends DocumentStore {
 	 */
 	hold(): Promise<LogHold>;
 	stats(): LogStoreStats;
+	/** Every document the store holds something of, compacted or in the log, in no particular order (migrate lists them). */
+	documentIds(): Promise<string[]>;
 }
 
 /**
@@ -219,6 +221,14 @@ class LogStoreImpl implements LogStore {
 				held.resume();
 			}
 		};
+	}
+
+	async documentIds(): Promise<string[]> {
+		if (this.#closed) throw new Error('The document store is closed.');
+		// The chunk layout splits an id after two characters (`3x/Gh…/`); `log/` and the storage id's file are not documents.
+		const ids = new Set(this.#index.documentIds());
+		for (const head of await subfolders(this.#directory)) if (head.length === 2) for (const tail of await subfolders(path.join(this.#directory, head))) ids.add(head + tail);
+		return [...ids];
 	}
 
 	stats(): LogStoreStats {
@@ -444,6 +454,11 @@ async function readOrCreateStorageId(directory: string): Promise<string> {
 	const id = randomUUID();
 	await writeFileDurably(file, new TextEncoder().encode(id));
 	return id;
+}
+
+async function subfolders(directory: string): Promise<string[]> {
+	const entries = await fs.readdir(directory, { withFileTypes: true });
+	return entries.filter((e) => e.isDirectory()).map((e) => e.name);
 }
 
 async function readIfPresent(file: string): Promise<Uint8Array | undefined> {

@@ -28,6 +28,8 @@ export interface PostgresDocumentStoreOptions {
 	 */
 	compactAtChanges?: number;
 	log?: (message: string) => void;
+	/** The storage id to keep if the database has none yet (a migrated relay's); default a new one. */
+	initialStorageId?: string;
 }
 
 export interface PostgresDocumentStoreStats {
@@ -68,7 +70,7 @@ const DUE = `SELECT c.document_id FROM document_changes c LEFT JOIN document_sna
 	GROUP BY c.document_id, s.size HAVING count(*) >= $1 OR 2 * sum(octet_length(c.bytes)) >= coalesce(s.size, 0)`;
 
 export async function openPostgresDocumentStore(options: PostgresDocumentStoreOptions): Promise<PostgresDocumentStore> {
-	const storageId = await sharedSetting(options.pool, 'storage-id', () => randomUUID()).catch((error: unknown) => {
+	const storageId = await sharedSetting(options.pool, 'storage-id', () => options.initialStorageId ?? randomUUID()).catch((error: unknown) => {
 		throw unavailable(error, 'Reading the storage id');
 	});
 	return new PostgresDocumentStoreImpl(options, storageId);
@@ -76,7 +78,7 @@ export async function openPostgresDocumentStore(options: PostgresDocumentStoreOp
 
 class PostgresDocumentStoreImpl implements PostgresDocumentStore {
 	readonly #pool: Pool;
-	readonly #options: Required<Omit<PostgresDocumentStoreOptions, 'pool'>>;
+	readonly #options: Required<Omit<PostgresDocumentStoreOptions, 'pool' | 'initialStorageId'>>;
 	readonly #storageId: string;
 	#queue: Pending[] = [];
 	#flushing: Promise<void> | undefined;

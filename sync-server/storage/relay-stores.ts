@@ -25,7 +25,7 @@ export interface RelayStores {
 	 * The documents in the shared database; undefined when they stay in DATA_DIR, where the sync relay opens its own
 	 * log (openRelayDocumentStore, with the engine's copies for compaction).
 	 */
-	sharedDocuments?: () => Promise<DocumentStore>;
+	sharedDocuments?: (initialStorageId?: string) => Promise<DocumentStore>;
 	/** Where single sign-on's one-time values wait when every node must see them (PostgreSQL); else its memory. */
 	sharedOneTime?: (now: () => number) => OneTimeStores;
 	/** For the start-up line: "DATA_DIR /srv/caseroom" or "PostgreSQL db.lan:5432/caseroom". */
@@ -50,7 +50,30 @@ export async function openRelayStores(config: Pick<Config, 'dataDir' | 'database
 
 	mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 	const lock = lockDataDir(dataDir, options.holder);
-	const undo: (() => unknown)[] = [() => lock.release()];
+	try {
+		const initialKey = () => (existsSync(join(dataDir, 'token-key')) ? loadTokenKey(dataDir) : randomBytes(32));
+		const stores = await openDatabaseStores(databaseUrl, { initialKey, log });
+		return { ...stores, close: () => closeAll([() => lock.release(), () => stores.close()]) };
+	} catch (error) {
+		lock.release();
+		throw error;
+	}
+}
+
+export interface DatabaseStoresOptions {
+	/** The token key to store if the database has none yet (the first node's, or the migrated relay's). */
+	initialKey: () => Buffer;
+	log: (message: string) => void;
+}
+
+/**
+ * The stores in PostgreSQL alone, taking no DATA_DIR lock (the caller holds what it needs): the relay through
+ * openRelayStores, and `migrate`, which holds the source relay's DATA_DIR. `sharedDocuments(storageId)` stores that
+ * storage id if the database has none yet (migrate keeps the relay's, so clients know the data).
+ */
+export async function openDatabaseStores(databaseUrl: string, options: DatabaseStoresOptions): Promise<RelayStores & Required<Pick<RelayStores, 'sharedDocuments'>>> {
+	const { log } = options;
+	const undo: (() => unknown)[] = [];
 	try {
 		// Loaded only here: a relay on DATA_DIR never loads pg.
 		const [{ openDatabase, sharedSetting, unavailable }, { openPostgresDirectory }, { openPostgresDocumentStore }, { postgresOneTimeStores }] = await Promise.all([
@@ -61,14 +84,14 @@ export async function openRelayStores(config: Pick<Config, 'dataDir' | 'database
 		]);
 		const database = await openDatabase(databaseUrl, { log });
 		undo.push(() => database.close());
-		const initialKey = () => (existsSync(join(dataDir, 'token-key')) ? loadTokenKey(dataDir) : randomBytes(32)).toString('base64');
+		const initialKey = () => options.initialKey().toString('base64');
 		const tokenKey = Buffer.from(await sharedSetting(database.pool, 'token-key', initialKey).catch((error: unknown) => Promise.reject(unavailable(error, 'Reading the token key'))), 'base64');
 		const directory = await openPostgresDirectory(database.pool, { personalDocumentId: personalDocumentIds(tokenKey) });
 		undo.push(() => directory.close());
 		return {
 			directory,
 			tokenKey,
-			sharedDocuments: () => openPostgresDocumentStore({ pool: database.pool, log }),
+			sharedDocuments: (initialStorageId?: string) => openPostgresDocumentStore({ pool: database.pool, log, initialStorageId }),
 			sharedOneTime: (now) => postgresOneTimeStores(database.pool, now),
 			where: `PostgreSQL ${database.where}`,
 			close: () => closeAll(undo)

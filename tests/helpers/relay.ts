@@ -172,11 +172,16 @@ export async function spawnRelay(dataDir: string, env: Record<string, string> = 
 
 /** Runs the real admin command (`npm run admin -- …`: the compiled one, here without npm's start-up) against DATA_DIR. */
 export function runAdmin(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+	return runAdminWith({ DATA_DIR: dataDir }, ...args);
+}
+
+/** The admin command with these environment variables besides the test's (DATA_DIR, DATABASE_URL, S3_*, …). */
+export function runAdminWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
 	return new Promise((resolvePromise) => {
 		execFile(
 			process.execPath,
 			['build-relay/admin.js', ...args],
-			{ cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, timeout: 20_000 },
+			{ cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
 			(err, stdout, stderr) => resolvePromise({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
 		);
 	});

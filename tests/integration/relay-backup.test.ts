@@ -2,7 +2,6 @@
 // uploads), then `restore` into a new DATA_DIR and a new relay on it: every change acknowledged before the backup
 // started is there, documents load, files download byte-identical, people sign in (their old sign-ins too). A
 // damaged backup and a DATA_DIR that is not empty are refused; a backup with no relay running restores as well.
-import { randomBytes } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocHandle } from '@automerge/automerge-repo';
@@ -11,12 +10,11 @@ import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts
 import { postMessage } from '../../src/lib/model/conversation.ts';
 import { asMessageId, asUserId } from '../../src/lib/model/ids.ts';
 import type { ClientRepo } from '../../src/lib/sync/client-repo.ts';
-import { addElement, elementBase, newWhiteboard, visibleElements } from '../../src/lib/whiteboard/board.ts';
-import { encodePoints } from '../../src/lib/whiteboard/points.ts';
+import { newWhiteboard, visibleElements } from '../../src/lib/whiteboard/board.ts';
 import type { WhiteboardDoc } from '../../src/lib/whiteboard/schema.ts';
 import { walk } from '../../sync-server/storage/chunk-files.ts';
 import { api, login, runAdmin, spawnRelay, startRelay, tempDataDir, type ChildRelay, type TestRelay } from '../helpers/relay.ts';
-import { manifestOf } from '../helpers/report-conversation.ts';
+import { download, stroke, uploadFile } from '../helpers/relay-files.ts';
 import { registeredCaseChat, signedInClient } from '../helpers/signed-in.ts';
 import { shutdownAll, sleep, until } from './sync-harness.ts';
 
@@ -67,42 +65,6 @@ function keepWriting(write: (i: number) => Promise<string | null>) {
 async function acknowledged<T>(owner: ClientRepo, handle: DocHandle<T>, id: string, change: (doc: T) => void): Promise<string | null> {
 	handle.change(change);
 	return (await owner.delivery.whenDelivered(handle as DocHandle<unknown>, 10_000)) ? id : null;
-}
-
-function stroke(doc: WhiteboardDoc, id: string, author: string, x: number) {
-	const points = encodePoints([
-		{ x: 0, y: 0, pressure: 0.5 },
-		{ x: 40, y: 25, pressure: 0.8 }
-	]);
-	addElement(doc, { ...elementBase({ id, author: asUserId(author), at: Date.now(), x, y: 80, color: '#0b3d5c', width: 3 }), kind: 'pen', points });
-}
-
-const fileRoute = (url: string, conversation: string, sha: string, rest: string) => `${url}/api/conversations/${conversation}/files/${sha}/${rest}`;
-
-/** Uploads random bytes through the files API as the app does (manifest, then each chunk); resolves to its SHA-256 once every chunk was accepted. */
-async function uploadFile(url: string, token: string, conversation: string, files: Map<string, Buffer>, size: number): Promise<string> {
-	const bytes = randomBytes(size);
-	const manifest = manifestOf(bytes);
-	expect((await api(url, `/api/conversations/${conversation}/files/${manifest.sha256}/manifest`, { token, body: manifest })).status).toBeLessThan(300);
-	for (let i = 0; i < manifest.chunks.length; i++) {
-		const chunk = bytes.subarray(i * manifest.chunkSize, (i + 1) * manifest.chunkSize);
-		const put = await fetch(fileRoute(url, conversation, manifest.sha256, `chunks/${i}`), { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: new Uint8Array(chunk) });
-		expect(put.status).toBeLessThan(300);
-	}
-	files.set(manifest.sha256, bytes);
-	return manifest.sha256;
-}
-
-async function download(url: string, token: string, conversation: string, sha: string): Promise<Buffer> {
-	const stat = await api(url, `/api/conversations/${conversation}/files/${sha}/manifest`, { token });
-	expect(stat.body.complete, `file ${sha} complete`).toBe(true);
-	const parts: Buffer[] = [];
-	for (let i = 0; i < stat.body.manifest.chunks.length; i++) {
-		const res = await fetch(fileRoute(url, conversation, sha, `chunks/${i}`), { headers: { authorization: `Bearer ${token}` } });
-		expect(res.status).toBe(200);
-		parts.push(Buffer.from(await res.arrayBuffer()));
-	}
-	return Buffer.concat(parts);
 }
 
 let backupDir = '';
