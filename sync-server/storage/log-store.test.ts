@@ -91,6 +91,20 @@ describe('the log store', () => {
 		await expectTallies(await open(directory), 12, 20);
 	});
 
+	it('lists every document it holds, compacted or still in the log', async () => {
+		const directory = tempDir();
+		const store = await open(directory);
+		await writeTallies(store, 3, 2);
+		await store.compactNow();
+		await writeTallies(store, 5, 1);
+		// Three compacted (and written again), two only in the log; not the storage id's file nor the log's folder.
+		expect(store.stats().documentsAwaitingCompaction).toBe(5);
+		expect((await store.documentIds()).sort()).toEqual([0, 1, 2, 3, 4].map((d) => docId(d)).sort());
+		await store.compactNow();
+		await store.close();
+		expect((await (await open(directory)).documentIds()).sort()).toEqual([0, 1, 2, 3, 4].map((d) => docId(d)).sort());
+	});
+
 	it('adds a small change to a large snapshot as an incremental chunk, and uses the caller\'s copy when it has one', async () => {
 		const directory = tempDir();
 		const held = new Map<string, Tally>();
