@@ -135,9 +135,9 @@ export async function shutdownAll(repos: (Repo | ClientRepo)[]): Promise<void> {
 }
 
 /** Resolves when `test` holds, polling; rejects after timeoutMs. */
-export async function until(test: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function until(test: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
 	const start = Date.now();
-	while (!test()) {
+	while (!(await test())) {
 		if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
 		await sleep(10);
 	}
