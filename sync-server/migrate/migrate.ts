@@ -2,8 +2,8 @@
 // (DATABASE_URL) and an S3-compatible bucket (S3_*), named by the environment as for the relays themselves. Copies the
 // token key and storage id, the directory (one transaction: there whole or not at all), every document (every chunk
 // the log holds, so nothing a snapshot would drop is lost) and every object of the file store; then checks that the
-// target holds the same (migrate-check.ts). DATA_DIR is read under its lock (a running relay is refused) and not
-// changed. Re-runnable: a document whose heads the target already has, and an object with the same SHA-256, are
+// target holds the same (migrate-check.ts). DATA_DIR is opened as a relay start opens it, under its lock (a running
+// relay is refused), and only read: nothing is written or removed there. Re-runnable: a document whose heads the target already has, and an object with the same SHA-256, are
 // skipped; a target directory that is not the source's (a relay ran on that database) is refused, never merged.
 import { join, relative, resolve, sep } from 'node:path';
 import type { DocumentId } from '@automerge/automerge-repo/slim';
@@ -206,7 +206,7 @@ function summary(from: string, where: string, copied: Copied[], check: Check, ta
 		);
 		if (!checkOnly)
 			lines.push(
-				`Next: start the relay nodes with this DATABASE_URL and S3_* (and REDIS_URL when there is more than one; docs/operations.md, "Several nodes"). People's sign-ins stay valid. ${from} was not changed: keep it until the nodes run well.`
+				`Next: start the relay nodes with this DATABASE_URL and S3_* (and REDIS_URL when there is more than one; docs/operations.md, "Several nodes"). People's sign-ins stay valid. Nothing was removed from ${from}: keep it until the nodes run well.`
 			);
 		return lines.join('\n');
 	}
@@ -216,7 +216,7 @@ function summary(from: string, where: string, copied: Copied[], check: Check, ta
 			? 'Run `npm run admin -- migrate` (without --check-only): it copies what is missing or different and checks again.'
 			: 'Run `npm run admin -- migrate` again: it copies what is missing or different and checks again. If the same differences remain, the target loses or changes what it is given: look at its logs before starting relays on it.'
 	);
-	lines.push(`Do not start relays on the target yet; ${from} was not changed.`);
+	lines.push(`Do not start relays on the target yet; nothing was removed from ${from}.`);
 	return lines.join('\n');
 }
 

@@ -6,9 +6,9 @@ import { WebSocket } from 'ws';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts';
 import { createClientRepo, type ClientRepo } from '../../src/lib/sync/client-repo.ts';
-import { shutdownAll, until } from '../integration/sync-harness.ts';
+import { removeDir, shutdownAll, until } from '../integration/sync-harness.ts';
 import { petrsCaseChatWithAnna } from './demo-conversation.ts';
-import { api, login, startRelay, type TestRelay } from './relay.ts';
+import { api, login, startRelay, tempDataDir, type TestRelay } from './relay.ts';
 
 const FAST_BACKOFF = { initialMs: 50, maxMs: 400 };
 
@@ -43,6 +43,32 @@ export function useRelayWithClients(): { readonly relay: TestRelay; signIn(usern
 			const client = await signedInClient(this.relay.url, username);
 			clients.push(client);
 			return client;
+		}
+	};
+}
+
+/**
+ * Temporary DATA_DIRs and signed-in clients of a test file that starts its own relays (several, stopped and started
+ * again): after the file (its own afterAll hooks first), the clients still open are shut down and the folders removed.
+ */
+export function useDirsAndClients(prefix: string): { newDir(): string; client(url: string, username: string): Promise<ClientRepo>; clients: ClientRepo[] } {
+	const dirs: string[] = [];
+	const clients: ClientRepo[] = [];
+	afterAll(async () => {
+		await shutdownAll(clients);
+		dirs.forEach(removeDir);
+	});
+	return {
+		clients,
+		newDir() {
+			const dir = tempDataDir(prefix);
+			dirs.push(dir);
+			return dir;
+		},
+		async client(url, username) {
+			const c = await signedInClient(url, username);
+			clients.push(c);
+			return c;
 		}
 	};
 }

@@ -13,33 +13,18 @@ import type { ClientRepo } from '../../src/lib/sync/client-repo.ts';
 import { newWhiteboard, visibleElements } from '../../src/lib/whiteboard/board.ts';
 import type { WhiteboardDoc } from '../../src/lib/whiteboard/schema.ts';
 import { walk } from '../../sync-server/storage/chunk-files.ts';
-import { api, login, runAdmin, spawnRelay, startRelay, tempDataDir, type ChildRelay, type TestRelay } from '../helpers/relay.ts';
+import { api, login, runAdmin, spawnRelay, startRelay, type ChildRelay, type TestRelay } from '../helpers/relay.ts';
 import { download, stroke, uploadFile } from '../helpers/relay-files.ts';
-import { registeredCaseChat, signedInClient } from '../helpers/signed-in.ts';
-import { shutdownAll, sleep, until } from './sync-harness.ts';
+import { registeredCaseChat, useDirsAndClients } from '../helpers/signed-in.ts';
+import { sleep, until } from './sync-harness.ts';
 
-const dirs: string[] = [];
-const clients: ClientRepo[] = [];
+const { newDir, client } = useDirsAndClients('caseroom-backup-');
 let child: ChildRelay | undefined;
 let restored: TestRelay | undefined;
 afterAll(async () => {
-	await shutdownAll(clients);
 	await child?.kill('SIGKILL');
 	await restored?.stop();
-	for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-const newDir = () => {
-	const dir = tempDataDir('caseroom-backup-');
-	dirs.push(dir);
-	return dir;
-};
-
-async function client(url: string, username: string): Promise<ClientRepo> {
-	const c = await signedInClient(url, username);
-	clients.push(c);
-	return c;
-}
 
 /** What a writer had acknowledged, and when the test heard it (after the relay said so). */
 interface Acked {

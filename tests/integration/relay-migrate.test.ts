@@ -15,37 +15,22 @@ import type { WhiteboardDoc } from '../../src/lib/whiteboard/schema.ts';
 import { createS3ObjectStore } from '../../sync-server/files/s3-objects.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { download, stroke, uploadFile } from '../helpers/relay-files.ts';
-import { api, login, runAdminWith, startRelay, tempDataDir, type TestRelay } from '../helpers/relay.ts';
+import { api, login, runAdminWith, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { startS3, type TestS3 } from '../helpers/s3-server.ts';
-import { registeredCaseChat, signedInClient } from '../helpers/signed-in.ts';
-import { removeDir, shutdownAll } from './sync-harness.ts';
+import { registeredCaseChat, useDirsAndClients } from '../helpers/signed-in.ts';
+import { shutdownAll } from './sync-harness.ts';
 
 let postgres: TestPostgres;
 let s3: TestS3;
-const clients: ClientRepo[] = [];
+const { newDir, client, clients } = useDirsAndClients('caseroom-migrate-');
 const relays: TestRelay[] = [];
-const dirs: string[] = [];
 beforeAll(async () => {
 	[postgres, s3] = await Promise.all([startPostgres(), startS3()]);
 }, 60_000);
 afterAll(async () => {
-	await shutdownAll(clients);
 	await Promise.all(relays.map((r) => r.close()));
 	await Promise.all([postgres?.close(), s3?.close()]);
-	dirs.forEach(removeDir);
 });
-
-const newDir = () => {
-	const dir = tempDataDir('caseroom-migrate-');
-	dirs.push(dir);
-	return dir;
-};
-
-async function client(url: string, username: string): Promise<ClientRepo> {
-	const c = await signedInClient(url, username);
-	clients.push(c);
-	return c;
-}
 
 /** What the first test wrote on the single relay, for the others. */
 const written = { dataDir: '', databaseUrl: '', token: '', chat: '', files: new Map<string, Buffer>() };
