@@ -2,7 +2,7 @@
 // moved onto PostgreSQL and S3 (a server and an s3rver of this file's own), then a relay on those: every message and
 // stroke is there, files download byte-identical, and a sign-in from before still works (the token key moved). It is
 // refused while the relay runs, and into a database another relay already used; a missing or damaged object in the
-// bucket fails the check, naming it, and running migrate again repairs it.
+// bucket and a missing document fail the check, naming them, and running migrate again repairs them.
 import type { DocHandle } from '@automerge/automerge-repo';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -34,6 +34,16 @@ afterAll(async () => {
 
 /** What the first test wrote on the single relay, for the others. */
 const written = { dataDir: '', databaseUrl: '', token: '', chat: '', files: new Map<string, Buffer>() };
+async function inDatabase<T>(url: string, use: (db: pg.Client) => Promise<T>): Promise<T> {
+	const db = new pg.Client({ connectionString: url });
+	await db.connect();
+	try {
+		return await use(db);
+	} finally {
+		await db.end();
+	}
+}
+
 const migrate = (...args: string[]) => runAdminWith({ DATA_DIR: written.dataDir, DATABASE_URL: written.databaseUrl, ...s3.env }, 'migrate', ...args);
 
 it('moves a single relay onto PostgreSQL and S3: every message, stroke and file, and people stay signed in', { timeout: 120_000 }, async () => {
@@ -83,17 +93,22 @@ it('moves a single relay onto PostgreSQL and S3: every message, stroke and file,
 	await relays.pop()!.close();
 });
 
-it('fails the check on a missing or changed object in the bucket, naming it, and a second run repairs it', { timeout: 60_000 }, async () => {
+it('fails the check on a missing or changed object in the bucket and a missing document, naming them, and a second run repairs them', { timeout: 60_000 }, async () => {
 	expect(written.chat, 'the first test migrated').not.toBe('');
 	const [big] = written.files.keys();
 	const bucket = createS3ObjectStore(s3.config);
 	await bucket.remove(`${big}/chunks/1`);
 	await bucket.put(`${big}/chunks/2`, new Uint8Array(100));
+	// And the conversation's document, as if the first run had stopped before it.
+	await inDatabase(written.databaseUrl, async (db) => {
+		for (const table of ['document_changes', 'document_snapshots']) await db.query(`DELETE FROM ${table} WHERE document_id = $1`, [written.chat]);
+	});
 
 	const check = await migrate('--check-only');
 	expect(check.code).toBe(1);
 	expect(check.stderr).toMatch(/^Compared .* with PostgreSQL/);
-	expect(check.stderr).toContain('Check: 2 differences between');
+	expect(check.stderr).toContain('Check: 3 differences between');
+	expect(check.stderr).toContain(`document ${written.chat}: missing in the target`);
 	expect(check.stderr).toContain(`file object ${big}/chunks/1: missing in s3://caseroom-files`);
 	expect(check.stderr).toMatch(new RegExp(`file object ${big}/chunks/2: SHA-256 [0-9a-f]{12}… in s3://caseroom-files at \\S+, [0-9a-f]{12}… in DATA_DIR \\(100 and 262144 bytes\\)`));
 	expect(check.stderr).toContain('Run `npm run admin -- migrate` (without --check-only): it copies what is missing or different and checks again.');
@@ -101,7 +116,7 @@ it('fails the check on a missing or changed object in the bucket, naming it, and
 	const again = await migrate();
 	expect(again.code).toBe(0);
 	expect(again.stdout).toMatch(/directory: .* \(already there\)/);
-	expect(again.stdout).toMatch(/documents: 0 copied \(0\.0 MiB\), \d+ already there/);
+	expect(again.stdout).toMatch(/documents: 1 copied \(0\.0 MiB\), \d+ already there/);
 	expect(again.stdout).toMatch(/files: 2 objects copied \(0\.5 MiB\), \d+ already there/);
 	expect(again.stdout).toContain('Check: all equal.');
 });
@@ -117,13 +132,7 @@ it('refuses a database another relay already used, and says what the target must
 	expect(refused.stderr).toContain('person petr: passwordHash differs');
 	expect(refused.stderr).toContain(`conversation ${written.chat}: missing in the target`);
 	expect(refused.stderr).toMatch(/migrate into a new, empty database/);
-	const db = new pg.Client({ connectionString: used });
-	await db.connect();
-	try {
-		expect((await db.query('SELECT count(*)::int AS n FROM document_changes')).rows[0].n).toBe(0);
-	} finally {
-		await db.end();
-	}
+	expect(await inDatabase(used, async (db) => (await db.query('SELECT count(*)::int AS n FROM document_changes')).rows[0].n)).toBe(0);
 
 	const nowhere = await runAdminWith({ DATA_DIR: written.dataDir, DATABASE_URL: '' }, 'migrate');
 	expect(nowhere.code).toBe(1);
