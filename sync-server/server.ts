@@ -92,6 +92,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		const sync = await createSyncRelay({
 			dataDir: config.dataDir,
 			store: documents,
+			bus,
 			access: { authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId) },
 			maxMessageBytes: config.syncMaxMessageBytes,
 			idleUnloadMs: config.syncIdleUnloadMs,
@@ -125,6 +126,8 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 				peer.disconnectUser(userId);
 			}
 		};
+		// Another node's directory changes run the same hooks here (a removed member is cut off on every node).
+		if (bus) cleanup.push(await (await import('./cluster/directory-fanout.ts')).linkDirectory({ bus, store, hooks, log: warn }));
 		const blobs = openBlobStore(config);
 		for (const provider of config.ssoProviders)
 			for (const rule of provider.rules.filter((r) => !store.organisation(r.org)))

@@ -5,10 +5,9 @@
 import type { AdminOutcome, AuditAction, AuditEntry } from '../../src/lib/model/admin.ts';
 import { ENGINEERS_ORG, type Role } from '../../src/lib/model/directory.ts';
 import { asCaseId, asOrgId, asUserId, type UserId } from '../../src/lib/model/ids.ts';
-import { receiptsDocumentId } from '../../src/lib/model/derived-ids.ts';
 import { generatePassword, hashPassword, MAX_PASSWORD_LENGTH } from '../auth/passwords.ts';
 import type { StoredPerson } from '../directory/events.ts';
-import type { DirectoryStore } from '../directory/store.ts';
+import { documentsOfConversation, type DirectoryStore } from '../directory/store.ts';
 import { CASE_NUMBER, MAX_TITLE_LENGTH, parseCaseFile, planCaseImport, type ImportFormat } from './case-import.ts';
 
 export interface AdminDeps {
@@ -151,8 +150,7 @@ export async function removeMember(deps: AdminDeps, actor: AdminActor, conversat
 	// The journal names who removed them: the administrator, or for the command line the person themself.
 	await store.commit({ type: 'membersRemoved', conversationId: conversation.id, members: [person.id], by: actor?.id ?? person.id });
 	await audit(deps, actor, 'conversation.removeMember', conversation.id, person.username);
-	const documents = [conversation.id, receiptsDocumentId(conversation.id), ...store.documentsOf(conversation.id).map((d) => d.documentId)];
-	deps.accessRevoked?.([person.id], conversation.id, documents);
+	deps.accessRevoked?.([person.id], conversation.id, documentsOfConversation(store, conversation.id));
 	return { message: `Removed ${person.username} from conversation ${conversation.id}.` };
 }
 

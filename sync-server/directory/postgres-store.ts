@@ -7,7 +7,7 @@
 // then inserts its event; COMMIT makes it durable, and only then does this node's state show it. The lock also makes
 // sequence order commit order, so a node reading "every event after the last I applied" never skips one that
 // commits later with a lower number. `catchUp()` does that read alone, for another node's changes to reach this one
-// (the next step runs it on a notification: see README, "PostgreSQL"). Within a node, commits and catch-ups run one
+// (with REDIS_URL, at each notice of another node: cluster/directory-fanout.ts). Within a node, commits and catch-ups run one
 // at a time, in order.
 import type { Pool, PoolClient } from 'pg';
 import { describeError, unavailable } from '../storage/postgres-database.ts';
@@ -15,7 +15,7 @@ import { LOCK_SPACE, LOCKS } from '../storage/postgres-schema.ts';
 import { inTransaction } from '../storage/postgres-transaction.ts';
 import { decodeDirectoryEvent, type DirectoryEvent } from './events.ts';
 import { DirectoryError, DirectoryState } from './state.ts';
-import { directoryReads, type DirectoryStore, type OpenStoreOptions } from './store.ts';
+import { directoryListeners, directoryReads, type DirectoryStore, type OpenStoreOptions } from './store.ts';
 
 export interface PostgresDirectoryStore extends DirectoryStore {
 	/** The sequence number of the last event this node applied (0: none). */
@@ -29,6 +29,7 @@ export async function openPostgresDirectory(pool: Pool, options: Pick<OpenStoreO
 	const state = new DirectoryState();
 	let applied = 0;
 	let closed = false;
+	const listeners = directoryListeners();
 	/** Commits and catch-ups, one at a time: each reads from `applied` and moves it. */
 	let queue: Promise<unknown> = Promise.resolve();
 	const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -45,12 +46,15 @@ export async function openPostgresDirectory(pool: Pool, options: Pick<OpenStoreO
 		for (;;) {
 			const { rows } = await db.query<{ seq: string; event: unknown }>('SELECT seq, event FROM directory_events WHERE seq > $1 ORDER BY seq LIMIT $2', [applied, PAGE]);
 			for (const row of rows) {
+				let event: DirectoryEvent;
 				try {
-					state.apply(decodeDirectoryEvent(row.event));
+					event = decodeDirectoryEvent(row.event);
+					state.apply(event);
 				} catch (error) {
 					throw new Error(`directory_events row ${row.seq} cannot be applied (${describeError(error)}): the directory in PostgreSQL is damaged. Restore it from a backup.`);
 				}
 				applied = Number(row.seq);
+				listeners.tell(event, false);
 			}
 			if (rows.length < PAGE) return;
 		}
@@ -84,8 +88,11 @@ export async function openPostgresDirectory(pool: Pool, options: Pick<OpenStoreO
 			return rows.map((r) => Number(r.seq));
 		}).then((sequences) => {
 			if (!sequences) return false;
-			for (const event of events) state.apply(event);
 			applied = Math.max(applied, ...sequences);
+			for (const event of events) {
+				state.apply(event);
+				listeners.tell(event, true);
+			}
 			return true;
 		});
 
@@ -100,6 +107,7 @@ export async function openPostgresDirectory(pool: Pool, options: Pick<OpenStoreO
 		seedIfEmpty: (events) => serial(async () => (state.orgs.size > 0 ? false : write(await events(), true).catch(failure('Loading the first directory')))),
 		catchUp: () => serial(() => applyNewer(pool).catch(failure('Reading the directory'))),
 		appliedSequence: () => applied,
+		watch: listeners.watch,
 		async close() {
 			closed = true;
 			await queue;

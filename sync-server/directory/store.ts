@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEntry } from '../../src/lib/model/admin.ts';
 import type { Organisation, ServiceCase } from '../../src/lib/model/directory.ts';
+import { receiptsDocumentId } from '../../src/lib/model/derived-ids.ts';
 import type { CaseId, ConversationId, OrgId, UserId } from '../../src/lib/model/ids.ts';
 import { lockDataDir } from '../storage/data-lock.ts';
 import { decodeDirectoryEvent, type AttachedDocument, type ConversationRecord, type DirectoryEvent, type Identity, type StoredPerson } from './events.ts';
@@ -63,7 +64,31 @@ export interface DirectoryStore extends DirectoryReads {
 	seedIfEmpty(events: () => Promise<DirectoryEvent[]>): Promise<boolean>;
 	/** Applies what other relay nodes committed since this one last looked (a single node has nothing to catch up). */
 	catchUp(): Promise<void>;
+	/** Calls `listener` after each event the state shows from now on, committed here or by another relay node. */
+	watch(listener: DirectoryListener): () => void;
 	close(): Promise<void>;
+}
+
+/** An event the directory now shows; `here`: committed by this relay node (else by another, and caught up). Must not throw. */
+export type DirectoryListener = (event: DirectoryEvent, here: boolean) => void;
+
+/** Listeners of a store, and the call that tells them all. */
+export function directoryListeners() {
+	const listeners = new Set<DirectoryListener>();
+	return {
+		watch(listener: DirectoryListener) {
+			listeners.add(listener);
+			return () => void listeners.delete(listener);
+		},
+		tell(event: DirectoryEvent, here: boolean) {
+			for (const listener of listeners) listener(event, here);
+		}
+	};
+}
+
+/** A conversation's own document, its receipts document and every document attached to it: what its members read. */
+export function documentsOfConversation(reads: Pick<DirectoryReads, 'documentsOf'>, id: ConversationId): string[] {
+	return [id, receiptsDocumentId(id), ...reads.documentsOf(id).map((d) => d.documentId)];
 }
 
 export interface OpenStoreOptions {
@@ -101,6 +126,7 @@ function journalStore(
 	personalDocumentId?: PersonalDocumentId
 ): DirectoryStore {
 	let closed = false;
+	const listeners = directoryListeners();
 	// Synchronous inside (writeSync + fsyncSync): the state shows the change as soon as the call returns.
 	const commitNow = (event: DirectoryEvent) => {
 		if (closed) throw new Error('The directory store is closed.');
@@ -108,6 +134,7 @@ function journalStore(
 		if (problem) throw new DirectoryError(problem);
 		journal.append(event);
 		state.apply(event);
+		listeners.tell(event, true);
 	};
 	return {
 		...directoryReads(state, personalDocumentId),
@@ -118,6 +145,7 @@ function journalStore(
 			return true;
 		},
 		catchUp: () => Promise.resolve(),
+		watch: listeners.watch,
 		async close() {
 			if (closed) return;
 			closed = true;

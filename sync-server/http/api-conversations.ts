@@ -4,6 +4,7 @@ import { documentIdBytes, receiptsDocumentId } from '../../src/lib/model/derived
 import type { CaseId, ConversationId, UserId } from '../../src/lib/model/ids.ts';
 import { checkAddMembers, checkNewConversation, checkRemoveMembers, describeRefusal, type ConversationScope } from '../../src/lib/model/policy.ts';
 import { conversationView } from './api-views.ts';
+import { documentsOfConversation } from '../directory/store.ts';
 import type { ApiContext, ApiResult, Request } from './api.ts';
 import type { ConversationRecord, StoredPerson } from '../directory/events.ts';
 import { HttpError } from './http-util.ts';
@@ -99,9 +100,7 @@ export async function addDocument({ ctx, actor, body, id }: Request): Promise<Ap
 }
 
 /** The conversation's own document, its receipts document and every document attached to it. */
-function everyDocument(ctx: ApiContext, c: ConversationRecord): string[] {
-	return [c.id, receiptsDocumentId(c.id), ...ctx.store.documentsOf(c.id).map((d) => d.documentId)];
-}
+const everyDocument = (ctx: ApiContext, c: ConversationRecord) => documentsOfConversation(ctx.store, c.id);
 
 function documentId(value: unknown): string {
 	// 16 bytes, as /sync accepts them; a long string is refused before the (quadratic) base58 decoding.

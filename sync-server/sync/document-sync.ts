@@ -5,6 +5,8 @@
 // while a round waits for the disk forms the next round, so latency is about one fsync and batches grow with load.
 // After a round every peer whose state may call for a message gets one; peers holding the same sync state get the
 // same bytes, computed once (see SharedSyncState), and the same acknowledgement from many peers is received once.
+// With several relay nodes, what other nodes made durable is merged at the start of a round (never persisted again)
+// and passed on with the round; a gap in it (a change whose dependencies never came) reloads from the store.
 import type { DocumentId } from '@automerge/automerge-repo/slim';
 import { backend, type Hash, type WasmDocument } from '../storage/automerge-backend.ts';
 import { SharedSyncState } from './shared-sync-state.ts';
@@ -27,6 +29,8 @@ export interface DocumentSyncHooks<P extends SyncPeer> {
 	unloadable(documentId: DocumentId, peers: P[]): void;
 	/** These changes are durable and about to be sent on (a cross-node bus can carry them from here). */
 	durable?(documentId: DocumentId, changes: Uint8Array): void;
+	/** Everything durable about the document again, for a repair (DocumentStore.load); no repair without it. */
+	reload?(documentId: DocumentId): Promise<Uint8Array[] | undefined>;
 	meter?: DocumentMeter;
 	log(message: string): void;
 }
@@ -40,6 +44,12 @@ export interface DocumentMeter {
 }
 
 type Incoming<P> = { peer: P; type: 'sync' | 'request'; data: Uint8Array };
+
+/**
+ * What another relay node said about the document: changes it made durable, its heads (any missing here means a
+ * message between nodes was lost), or "reload" (the bus was down: anything may have been lost).
+ */
+export type Elsewhere = { kind: 'changes'; changes: Uint8Array } | { kind: 'heads'; heads: Hash[] } | { kind: 'reload' };
 
 /** Messages this small are compared by their bytes to reuse a receive (acknowledgements are ~100 bytes). */
 const MEMO_MAX_BYTES = 1024;
@@ -57,6 +67,7 @@ export class DocumentSync<P extends SyncPeer> {
 	#version = 0;
 	readonly #peers = new Map<P, SharedSyncState>();
 	#queue: Incoming<P>[] = [];
+	#elsewhere: Elsewhere[] = [];
 	#busy = true; // until loaded
 	#scheduled = false;
 	#disposed = false;
@@ -96,6 +107,18 @@ export class DocumentSync<P extends SyncPeer> {
 		this.#schedule();
 	}
 
+	/** What another relay node said (see Elsewhere): merged at the start of the next round, then passed on. */
+	fromElsewhere(news: Elsewhere): void {
+		if (this.#disposed) return;
+		this.#elsewhere.push(news);
+		this.#schedule();
+	}
+
+	/** The heads this node holds (empty until loaded). */
+	heads(): readonly Hash[] {
+		return this.#heads;
+	}
+
 	/** The relay starts syncing with a peer that asked before it could be served (access granted since). */
 	begin(peer: P): void {
 		if (this.#disposed || this.#peers.has(peer)) return;
@@ -128,7 +151,7 @@ export class DocumentSync<P extends SyncPeer> {
 
 	/** Nobody has it open and nothing is under way: it may leave memory once idle long enough. */
 	idleSince(): number | null {
-		return this.#peers.size === 0 && !this.#busy && this.#queue.length === 0 ? this.#lastUsed : null;
+		return this.#peers.size === 0 && !this.#busy && this.#queue.length === 0 && this.#elsewhere.length === 0 ? this.#lastUsed : null;
 	}
 
 	/** The whole document as one chunk (for compaction), or undefined while it is not loaded. */
@@ -144,6 +167,7 @@ export class DocumentSync<P extends SyncPeer> {
 		for (const state of this.#peers.values()) state.release();
 		this.#peers.clear();
 		this.#queue = [];
+		this.#elsewhere = [];
 		this.#doc?.free();
 		this.#doc = undefined;
 	}
@@ -166,7 +190,7 @@ export class DocumentSync<P extends SyncPeer> {
 	}
 
 	#schedule(): void {
-		if (this.#busy || this.#scheduled || this.#queue.length === 0) return;
+		if (this.#busy || this.#scheduled || (this.#queue.length === 0 && this.#elsewhere.length === 0)) return;
 		this.#scheduled = true;
 		// setImmediate: the messages of every socket read in this turn of the event loop share the round.
 		setImmediate(() => {
@@ -178,6 +202,9 @@ export class DocumentSync<P extends SyncPeer> {
 	async #round(): Promise<void> {
 		this.#busy = true;
 		const doc = this.#doc!;
+		const mergedFrom = this.#headsKey;
+		if (this.#elsewhere.length > 0) await this.#mergeElsewhere(doc);
+		if (this.#disposed) return;
 		const batch = this.#queue;
 		const queuedAt = this.#queuedAt;
 		this.#queue = [];
@@ -204,12 +231,46 @@ export class DocumentSync<P extends SyncPeer> {
 			this.#told.add(peer);
 			this.#hooks.deliver(peer, { type: 'doc-unavailable' });
 		}
-		// New changes may concern every peer; otherwise only those who spoke (or were just begun with) need a message.
-		this.#pass(changed ? [...this.#peers.keys()] : [...answer, ...this.#takeBegun()]);
+		// New changes (here or from another node) may concern every peer; otherwise only those who spoke (or were just
+		// begun with) need a message.
+		this.#pass(changed || beforeKey !== mergedFrom ? [...this.#peers.keys()] : [...answer, ...this.#takeBegun()]);
 		if (changed) this.#hooks.meter?.changesDelivered(performance.now() - queuedAt);
 		this.#begun.clear();
 		this.#busy = false;
 		this.#schedule();
+	}
+
+	/**
+	 * Merges what other nodes said, already durable (so not persisted again). A change whose dependencies are missing
+	 * after it, a head this node lacks, or a "reload" means something between nodes was lost: everything durable is
+	 * loaded from the store and merged (Automerge ignores what it has). A failed reload is tried again later.
+	 */
+	async #mergeElsewhere(doc: WasmDocument): Promise<void> {
+		const news = this.#elsewhere;
+		this.#elsewhere = [];
+		let reload = false;
+		for (const item of news) {
+			if (item.kind === 'reload') reload = true;
+			else if (item.kind === 'heads') reload ||= doc.getMissingDeps(item.heads).length > 0;
+			else
+				try {
+					doc.loadIncremental(item.changes);
+				} catch (error) {
+					this.#hooks.log(`${this.documentId}: changes from another relay node did not load (${String(error)}); reloading`);
+					reload = true;
+				}
+		}
+		if ((reload || doc.getMissingDeps([]).length > 0) && this.#hooks.reload) {
+			try {
+				const chunks = await this.#hooks.reload(this.documentId);
+				if (this.#disposed) return;
+				loadChunks(doc, chunks ?? [], (message) => this.#hooks.log(`${this.documentId}: ${message}`));
+			} catch (error) {
+				this.#hooks.log(`Reloading ${this.documentId} to repair it failed, trying again in ${RETRY_MAX_MS} ms: ${String(error)}`);
+				setTimeout(() => this.fromElsewhere({ kind: 'reload' }), RETRY_MAX_MS).unref();
+			}
+		}
+		this.#noteHeads(doc);
 	}
 
 	/** Receives one message into the peer's state; false when Automerge refused it (the peer is dropped). */

@@ -1,13 +1,14 @@
 // The relay's sync engine: what the /sync sockets say, routed to the documents they concern. It binds each peer id
 // to the signed-in user, serves a document only to who may read it (checked on every message in and out), tells
 // nobody about a document they did not ask about on this connection, forwards live (ephemeral) messages to the
-// other peers of a document, and lets a document leave memory once nobody connected has it open.
+// other peers of a document, and lets a document leave memory once nobody connected has it open. With several relay
+// nodes, what the others say about a document (cluster/document-fanout.ts) comes in through `fromElsewhere`.
 import type { DocumentId, PeerId, SessionId } from '@automerge/automerge-repo/slim';
 import { Encoder } from 'cbor-x';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { peerIdBelongsTo } from '../peer/ids.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
-import { DocumentSync, type DocumentMeter, type OutgoingSync } from './document-sync.ts';
+import { DocumentSync, type DocumentMeter, type Elsewhere, type OutgoingSync } from './document-sync.ts';
 import { SharedSyncState } from './shared-sync-state.ts';
 import type { Connection } from './sockets.ts';
 import { errorMessage, peerMessage, type ClientFrame, type ClientRepoMessage, type RelayFrame } from './wire.ts';
@@ -40,10 +41,16 @@ export interface EngineOptions {
 	idleUnloadMs: number;
 	/** Changes made durable (a cross-node bus would carry them). */
 	durable?(documentId: DocumentId, changes: Uint8Array): void;
+	/** A peer's live message, after it went to the peers here (a cross-node bus carries it on). */
+	live?(message: LiveMessage): void;
+	/** A document left memory (a cross-node bus stops listening for it). */
+	unloaded?(documentId: DocumentId): void;
 	/** The relay's metrics (ops/metrics.ts); nothing is counted without it. */
 	meter?: SyncMeter;
 	log(message: string): void;
 }
+
+export type LiveMessage = Extract<ClientRepoMessage, { type: 'ephemeral' }>;
 
 /** What the engine reports to the relay's metrics, besides each document's own (DocumentMeter). */
 export interface SyncMeter extends DocumentMeter {
@@ -160,6 +167,28 @@ export class SyncEngine {
 		}
 	}
 
+	/**
+	 * What another relay node said about a document: a live message goes to the peers here that may read it; the
+	 * rest (changes, heads, reload: see Elsewhere) to the document, if it is in memory (else it loads from the store
+	 * when someone opens it). Without a document id: every document in memory reloads (the bus was down).
+	 */
+	fromElsewhere(documentId: DocumentId | null, news: Elsewhere | { kind: 'live'; message: LiveMessage }): void {
+		if (documentId === null) {
+			for (const document of this.#documents.values()) document.fromElsewhere({ kind: 'reload' });
+			return;
+		}
+		const document = this.#documents.get(documentId);
+		if (!document) return;
+		if (news.kind !== 'live') return document.fromElsewhere(news);
+		for (const peer of document.peers())
+			if (this.#mayRead(peer.userId, documentId)) this.#options.send(peer.connection, { ...news.message, targetId: peer.peerId });
+	}
+
+	/** The heads of a document in memory (undefined when it is not). */
+	headsOf(documentId: DocumentId): readonly string[] | undefined {
+		return this.#documents.get(documentId)?.heads();
+	}
+
 	/** The whole document if it is in memory (for compaction), else undefined. */
 	snapshotOf(documentId: string): Uint8Array | undefined {
 		return this.#documents.get(documentId as DocumentId)?.save();
@@ -229,6 +258,7 @@ export class SyncEngine {
 			if (peer === from || !this.#mayRead(peer.userId, message.documentId)) continue;
 			this.#options.send(peer.connection, { ...message, targetId: peer.peerId });
 		}
+		this.#options.live?.(message);
 	}
 
 	#open(documentId: DocumentId): DocumentSync<EnginePeer> {
@@ -239,9 +269,13 @@ export class SyncEngine {
 			invalid: (peer, reason) => this.#options.drop(peer.connection, reason),
 			persist: (id, changes) => this.#options.store.append(id, changes),
 			durable: this.#options.durable,
+			reload: (id) => this.#options.store.load(id),
 			meter: this.#options.meter,
 			unloadable: (id, peers) => {
-				if (this.#documents.get(id) === document) this.#documents.delete(id);
+				if (this.#documents.get(id) === document) {
+					this.#documents.delete(id);
+					this.#options.unloaded?.(id);
+				}
 				for (const peer of peers) this.#options.drop(peer.connection, `${id} could not be loaded`);
 			},
 			log: this.#options.log
@@ -276,6 +310,7 @@ export class SyncEngine {
 			if (since === null || since > before) continue;
 			document.dispose();
 			this.#documents.delete(id);
+			this.#options.unloaded?.(id);
 		}
 	}
 }

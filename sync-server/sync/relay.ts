@@ -1,12 +1,15 @@
 // /sync: the relay's WebSocket endpoint. Authenticates the upgrade, reads every frame through the wire parser, and
 // hands it to the sync engine, which serves each document only to the users who may read it, never tells anyone of
-// a document they have not asked about, and acknowledges a change only once it is on disk.
+// a document they have not asked about, and acknowledges a change only once it is on disk. Given the node bus, it
+// shares its documents with the other relay nodes (cluster/document-fanout.ts).
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import type stream from 'node:stream';
 import type { PeerId } from '@automerge/automerge-repo/slim';
 import { WebSocketServer } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
+import { createDocumentFanout } from '../cluster/document-fanout.ts';
+import type { NodeBus } from '../cluster/node-bus.ts';
 import { refuseUpgrade } from '../http/http-util.ts';
 import type { BucketSpec } from '../http/rate-limit.ts';
 import { errorField, silentLog, type Log } from '../ops/log.ts';
@@ -53,8 +56,10 @@ export interface SyncRelayOptions {
 	idleUnloadMs?: number;
 	/** The relay's keepalive ping interval (a socket silent for two of them is dropped). */
 	keepAliveMs?: number;
-	/** Instead of the store in DATA_DIR (tests). */
+	/** Instead of the store in DATA_DIR (the shared database's, or a test's). */
 	store?: DocumentStore;
+	/** The other relay nodes (REDIS_URL): what each makes durable, and live messages, reach the others' members. */
+	bus?: NodeBus;
 	/** The relay's metrics (ops/metrics.ts): the engine's and the document log's, and refused upgrades. */
 	meter?: SyncRelayMeter;
 	log?: Log;
@@ -70,9 +75,11 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 	const warn = (message: string) => log.warn({}, message);
 	// Compaction saves the documents the engine holds rather than loading them again.
 	let running: SyncEngine | undefined;
-	const store =
+	const ownStore =
 		options.store ??
 		(await openRelayDocumentStore(options.dataDir, { snapshotOf: (id) => running?.snapshotOf(id), log: warn, meter }));
+	const fanout = options.bus && createDocumentFanout({ bus: options.bus, store: ownStore, log: warn });
+	const store = fanout?.store ?? ownStore;
 	let connections = 0;
 	const sockets: SyncSockets = new SyncSockets({
 		onMessage(connection, data, isBinary) {
@@ -105,10 +112,14 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 		},
 		relayPeerId: `relay-${randomBytes(6).toString('hex')}` as PeerId,
 		idleUnloadMs: options.idleUnloadMs ?? 60_000,
+		durable: fanout?.durable,
+		live: fanout?.live,
+		unloaded: fanout?.unloaded,
 		meter,
 		log: warn
 	});
 	running = engine;
+	fanout?.attach(engine);
 	sockets.startKeepAlive();
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
 	wss.on('error', (error) => log.warn({ err: errorField(error) }, 'Sync WebSocket server error'));
@@ -137,7 +148,7 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 		disconnectUser: (userId) => sockets.dropUser(userId),
 		connectionCount: () => sockets.count(),
 		stats: () => engine.stats(),
-		documents: store,
+		documents: ownStore,
 		close: () => (closing ??= shutdown())
 	};
 
@@ -145,6 +156,7 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 		sockets.stop();
 		for (const client of wss.clients) client.terminate();
 		await new Promise<void>((resolve) => wss.close(() => resolve()));
+		fanout?.close();
 		// What was acknowledged is on disk already; the store finishes the flush under way.
 		await store.close();
 		engine.close();
