@@ -36,8 +36,8 @@ const newId = () => parseAutomergeUrl(generateAutomergeUrl()).documentId as Docu
 const documents: DocumentSync<Client>[] = [];
 afterEach(() => documents.splice(0).forEach((d) => d.dispose()));
 
-/** A relay document over an in-memory log whose appends the test may hold back. */
-function relayDocument(stored?: A.Doc<Doc>) {
+/** A relay document over an in-memory log whose appends the test may hold back; `reload` is the store seen again. */
+function relayDocument(stored?: A.Doc<Doc>, reload?: () => Promise<Uint8Array[] | undefined>) {
 	const log: Uint8Array[] = [];
 	const invalid: string[] = [];
 	const unloadable: string[] = [];
@@ -50,6 +50,7 @@ function relayDocument(stored?: A.Doc<Doc>) {
 			await gate;
 			log.push(changes);
 		},
+		reload,
 		log: () => {}
 	});
 	documents.push(document);
@@ -174,5 +175,56 @@ describe('DocumentSync', () => {
 		expect(document.idleSince()).toBeNull();
 		document.removePeer(c);
 		expect(document.idleSince()).not.toBeNull();
+	});
+});
+
+describe('DocumentSync with other relay nodes', () => {
+	/** The document on another node, which saved everything it has to the shared store. */
+	const elsewhere = () => {
+		const other = { doc: A.clone(base), reloads: 0 };
+		return { other, reload: async () => (other.reloads++, [A.save(other.doc)]) };
+	};
+	const write = (doc: A.Doc<Doc>, line: string) => A.change(doc, (d) => void d.lines.push(line));
+
+	it("passes another node's durable changes to its peers without writing them again", async () => {
+		const { other, reload } = elsewhere();
+		const { document, log } = relayDocument(base, reload);
+		const reader = new Client('reader', A.clone(base));
+		await syncAll(document, [reader]);
+		const appends = log.length;
+		const before = A.getHeads(other.doc);
+		other.doc = write(other.doc, 'from node B');
+		document.fromElsewhere({ kind: 'changes', changes: A.saveSince(other.doc, before) });
+		await settle();
+		reader.take();
+		expect(reader.doc.lines).toEqual(['spindle at 8000 rpm', 'from node B']);
+		expect(log.length).toBe(appends);
+		expect(other.reloads).toBe(0);
+	});
+
+	it('reloads from the store when a change arrives without the one before it, or another node names heads it lacks', async () => {
+		const { other, reload } = elsewhere();
+		const { document } = relayDocument(base, reload);
+		const reader = new Client('reader', A.clone(base));
+		await syncAll(document, [reader]);
+		// The first change's message was lost between the nodes; the second shows the gap.
+		other.doc = write(other.doc, 'lost on the way');
+		const afterLost = A.getHeads(other.doc);
+		other.doc = write(other.doc, 'arrived');
+		document.fromElsewhere({ kind: 'changes', changes: A.saveSince(other.doc, afterLost) });
+		await settle();
+		expect(other.reloads).toBe(1);
+		await syncAll(document, [reader]);
+		expect(reader.doc.lines).toEqual(['spindle at 8000 rpm', 'lost on the way', 'arrived']);
+
+		// Only the heads came (the change itself was dropped): reloaded too; heads it has change nothing.
+		other.doc = write(other.doc, 'announced by its heads');
+		document.fromElsewhere({ kind: 'heads', heads: A.getHeads(other.doc) });
+		await settle();
+		await syncAll(document, [reader]);
+		expect(reader.doc.lines.at(-1)).toBe('announced by its heads');
+		document.fromElsewhere({ kind: 'heads', heads: A.getHeads(other.doc) });
+		await settle();
+		expect(other.reloads).toBe(2);
 	});
 });
