@@ -5,7 +5,7 @@ import { addElement, deleteElement, elementBase, updateElement } from '../../../
 import { encodePoints } from '../../../src/lib/whiteboard/points.ts';
 import { prng } from '../prng.ts';
 import { describeStep, makeSchedule, type Step, type StepKind } from './schedule.ts';
-import { World, type WorldClient } from './world.ts';
+import { World, type WorldClient, type WorldNodes } from './world.ts';
 import type { FaultProfile } from '../fault-proxy.ts';
 
 export interface ConvergenceOptions {
@@ -14,6 +14,8 @@ export interface ConvergenceOptions {
 	relayKills: number;
 	/** Applied to every client's link (delay, jitter...); none by default. */
 	profile?: FaultProfile;
+	/** Several relay nodes (one PostgreSQL, one Redis), clients spread across them; one relay by default. */
+	nodes?: WorldNodes;
 	/** How long the healed system may take to converge. */
 	settleTimeoutMs?: number;
 	log?: (line: string) => void;
@@ -48,7 +50,7 @@ interface Written {
 export async function runConvergence(options: ConvergenceOptions): Promise<ConvergenceResult> {
 	const { seed, log = () => {} } = options;
 	const started = Date.now();
-	const world = new World(seed, options.profile);
+	const world = new World(seed, options.profile, undefined, options.nodes);
 	const schedule = makeSchedule(prng(seed), { steps: options.steps, clients: 5, relayKills: options.relayKills });
 	const written: Written[] = [];
 	const operations: Partial<Record<StepKind, number>> = {};

@@ -1,6 +1,8 @@
 // The real parts a convergence run drives: the relay as a child process (kill -9, restart on its DATA_DIR), and
 // signed-in clients — automerge-repo Repos with NodeFS storage, as the app builds them — each behind its own fault
-// proxy. One conversation (Service case chat SC-1042) and one whiteboard, every client a member of both.
+// proxy. One conversation (Service case chat SC-1042) and one whiteboard, every client a member of both. Given
+// several relay nodes (on one PostgreSQL and Redis), client i syncs through node i mod n, and a kill takes one node
+// down at a time, in turn, while the others keep serving.
 import '@automerge/automerge';
 import type { AutomergeUrl, DocHandle } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
@@ -40,11 +42,19 @@ export interface WorldClient {
 	online: boolean;
 }
 
+/** Relay nodes sharing one database and bus: how many, and the environment that points them at both. */
+export interface WorldNodes {
+	count: number;
+	env: Record<string, string>;
+}
+
 export class World {
-	relay!: ChildRelay;
-	relayPort = 0;
-	relayUp = false;
-	readonly dataDir = mkdtempSync(join(tmpdir(), 'caseroom-converge-relay-'));
+	readonly relays: (ChildRelay | undefined)[];
+	readonly ports: number[];
+	readonly dataDirs: string[];
+	/** The node restarted last (a kill takes down the next one). */
+	#restarted = 0;
+	#kills = 0;
 	readonly clients: WorldClient[] = [];
 	conversationUrl!: AutomergeUrl;
 	boardUrl!: AutomergeUrl;
@@ -54,11 +64,33 @@ export class World {
 		private readonly seed: number,
 		private readonly profile: FaultProfile = {},
 		/** The test's quick retries by default; the soak's real-network phases pass the app's DEFAULT_BACKOFF. */
-		private readonly backoff: BackoffOptions = FAST_BACKOFF
-	) {}
+		private readonly backoff: BackoffOptions = FAST_BACKOFF,
+		private readonly nodes: WorldNodes = { count: 1, env: {} }
+	) {
+		this.relays = Array.from({ length: nodes.count }, () => undefined);
+		this.ports = this.relays.map(() => 0);
+		this.dataDirs = this.relays.map(() => mkdtempSync(join(tmpdir(), 'caseroom-converge-relay-')));
+	}
+
+	/** The first node's port (a single relay's). */
+	get relayPort(): number {
+		return this.ports[0]!;
+	}
+
+	/** Every node is up. */
+	get relayUp(): boolean {
+		return this.relays.every(Boolean);
+	}
+
+	/** A node that is up: the one restarted last if it is. */
+	get relay(): ChildRelay {
+		const relay = this.relays[this.#restarted] ?? this.relays.find(Boolean);
+		if (!relay) throw new Error('no relay node is up');
+		return relay;
+	}
 
 	get wsSync(): string {
-		return `ws://127.0.0.1:${this.relayPort}/sync`;
+		return `ws://127.0.0.1:${new URL(this.relay.url).port}/sync`;
 	}
 
 	/** Starts the relay, registers the conversation and the board, and brings every client online with both. */
@@ -68,7 +100,7 @@ export class World {
 		for (const person of PEOPLE) if (!tokens.has(person.id)) tokens.set(person.id, (await login(this.relay.url, person.id)).token);
 		for (let i = 0; i < count; i++) {
 			const person = PEOPLE[i % PEOPLE.length]!;
-			const proxy = await startFaultProxy(this.relayPort, { seed: this.seed * 31 + i, profile: this.profile });
+			const proxy = await startFaultProxy(this.ports[i % this.ports.length]!, { seed: this.seed * 31 + i, profile: this.profile });
 			const storageDir = mkdtempSync(join(tmpdir(), `caseroom-converge-${person.id}-`));
 			const repo = this.#repo(asUserId(person.id), tokens.get(person.id)!, storageDir, proxy);
 			this.clients.push({ user: asUserId(person.id), token: tokens.get(person.id)!, storageDir, proxy, repo, online: true } as WorldClient);
@@ -78,15 +110,22 @@ export class World {
 		for (const c of this.clients) await c.repo.repo.flush();
 	}
 
+	/** Starts every node that is down, each on its own DATA_DIR and, after the first start, its own port. */
 	async startRelay(): Promise<void> {
-		this.relay = await spawnRelay(this.dataDir, this.relayPort ? { PORT: String(this.relayPort) } : {});
-		this.relayPort = Number(new URL(this.relay.url).port);
-		this.relayUp = true;
+		for (const [n, running] of this.relays.entries()) {
+			if (running) continue;
+			const relay = await spawnRelay(this.dataDirs[n]!, { ...this.nodes.env, ...(this.ports[n] ? { PORT: String(this.ports[n]) } : {}) });
+			this.relays[n] = relay;
+			this.ports[n] = Number(new URL(relay.url).port);
+			this.#restarted = n;
+		}
 	}
 
+	/** kill -9 of the relay; of one node in turn when there are several. */
 	async killRelay(): Promise<void> {
-		await this.relay.kill('SIGKILL');
-		this.relayUp = false;
+		const n = this.#kills++ % this.relays.length;
+		await this.relays[n]?.kill('SIGKILL');
+		this.relays[n] = undefined;
 	}
 
 	/** Posts through the model function the app uses; returns the message id and the heads right after it. */
@@ -140,8 +179,8 @@ export class World {
 		// automerge-repo saves sync states on a 100 ms throttle that outlives shutdown(): let those land first.
 		await new Promise((r) => setTimeout(r, 500));
 		for (const c of this.clients) rmSync(c.storageDir, { recursive: true, force: true });
-		await this.relay?.kill('SIGKILL');
-		rmSync(this.dataDir, { recursive: true, force: true });
+		for (const relay of this.relays) await relay?.kill('SIGKILL');
+		for (const dir of this.dataDirs) rmSync(dir, { recursive: true, force: true });
 	}
 
 	#repo(user: UserId, token: string, storageDir: string, proxy: FaultProxy): ClientRepo {
