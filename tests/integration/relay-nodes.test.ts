@@ -1,11 +1,14 @@
 // Three relay nodes on one PostgreSQL and one Redis (this file's own servers), in this process, with the app's clients
 // spread across them: a conversation converges for every member whichever node each is on, and live messages cross
-// nodes; Redis killed mid-traffic and started again loses nothing; access is global and instant: a non-member gets
+// nodes; Redis killed mid-traffic and started again loses nothing, nor does a change whose publication was dropped
+// while only the publishing connections were cut (no node sees an outage: the heads each node announces repair it);
+// access is global and instant: a non-member gets
 // nothing on any node, a member removed through one node is cut off on every node, and a token issued by one node is
 // good on all until a password reset through another revokes it on all.
 import { randomUUID } from 'node:crypto';
 import type { DocHandle } from '@automerge/automerge-repo';
 import * as Automerge from '@automerge/automerge';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postMessage } from '../../src/lib/model/conversation.ts';
 import type { ConversationDoc } from '../../src/lib/model/conversation-schema.ts';
@@ -119,6 +122,40 @@ describe('three relay nodes', () => {
 		const started = Date.now();
 		await until(() => handles.every((h) => [...written, 'During the outage'].every((t) => texts(h).has(t))) && sameHeads(handles), 20_000, 'every message with every member after the outage');
 		console.log(`relay-nodes: ${written.length} messages written across a Redis outage of ~1 s; converged ${Date.now() - started} ms after writing stopped`);
+	});
+
+	it('repair a change whose publication was dropped while only the publishing connections were cut', { timeout: 30_000 }, async () => {
+		const [petr, anna] = await Promise.all([on(0, 'petr'), on(1, 'anna')]);
+		const chat = await caseChat(0, petr, ['anna']);
+		await until(() => nodes.every((node) => node.server.store.conversation(chat.documentId)), 5000, 'every node knows the conversation');
+		const annas = await anna.repo.find<ConversationDoc>(chat.url);
+		post(chat, 'petr', 'Before the cut');
+		await until(() => texts(annas).has('Before the cut'), 5000, 'the first message on node 1');
+
+		// Every node's publishing connection is closed and may not come back; the subscriptions stay up, so no node
+		// sees an outage (nothing calls for a repair) and what node 0 publishes now is dropped.
+		const admin = new Redis(servers.redis.url);
+		try {
+			const publishers = (await admin.client('LIST'))
+				.toString()
+				.split('\n')
+				.filter((line) => / name=caseroom-pub-/.test(line))
+				.map((line) => /^id=(\d+)/.exec(line)![1]!);
+			expect(publishers).toHaveLength(nodes.length);
+			for (const id of publishers) await admin.client('KILL', 'ID', id);
+			const connected = Number(/connected_clients:(\d+)/.exec(await admin.info('clients'))![1]);
+			await admin.config('SET', 'maxclients', String(connected));
+			post(chat, 'petr', 'While nobody could publish');
+			await until(() => texts(chat).has('While nobody could publish'), 5000, "Petr's own message");
+			await sleep(1000);
+			expect(texts(annas).has('While nobody could publish')).toBe(false);
+			await admin.config('SET', 'maxclients', '10000');
+		} finally {
+			admin.disconnect();
+		}
+		const started = Date.now();
+		await until(() => texts(annas).has('While nobody could publish') && sameHeads([chat, annas]), 10_000, 'the dropped change on node 1');
+		console.log(`relay-nodes: a change dropped on the way reached node 1 ${Date.now() - started} ms after publishing was possible again`);
 	});
 
 	it('give a non-member nothing on any node, and cut off a removed member and a revoked token on every node', { timeout: 30_000 }, async () => {
