@@ -136,8 +136,7 @@ describe('three relay nodes', () => {
 		// sees an outage (nothing calls for a repair) and what node 0 publishes now is dropped.
 		const admin = new Redis(servers.redis.url);
 		try {
-			const publishers = (await admin.client('LIST'))
-				.toString()
+			const publishers = String(await admin.client('LIST'))
 				.split('\n')
 				.filter((line) => / name=caseroom-pub-/.test(line))
 				.map((line) => /^id=(\d+)/.exec(line)![1]!);
