@@ -15,6 +15,7 @@ import { catchUp } from './catch-up.ts';
 import { churn } from './churn.ts';
 import { coldStart } from './cold-start.ts';
 import { deadLink } from './dead-link.ts';
+import { fanout } from './fanout.ts';
 import { nodes } from './nodes.ts';
 import { openConversation } from './open-conversation.ts';
 import { p2p } from './p2p.ts';
@@ -45,7 +46,8 @@ const GROUPS: Record<string, BenchGroup> = {
 	report,
 	files: relayFiles,
 	postgres,
-	nodes
+	nodes,
+	fanout
 };
 
 const quick = process.env.BENCH_QUICK === '1';

@@ -4,7 +4,8 @@
 // Usage: node --import tsx bench/relays/caseroom-relay.ts <dataDir>; prints "listening <port>". GET /stats: the
 // engine's documents in memory and joined peers. SYNC_IDLE_UNLOAD_SECONDS, as for the product: how long a document
 // nobody has open stays in memory (default 60; the churn figure passes a shorter one). DATABASE_URL: documents in
-// PostgreSQL instead of DATA_DIR (the postgres figures).
+// PostgreSQL instead of DATA_DIR (the postgres figures). REDIS_URL with it: one node of several, passing changes and
+// live messages to the others through Redis (the nodes figures; grant on every node).
 // The relay counts its metrics as a relay with METRICS_TOKEN does (ops/metrics.ts), so their cost is in every
 // figure; BENCH_RELAY_METRICS=0 leaves them out, to measure that cost.
 import http from 'node:http';
@@ -20,9 +21,11 @@ const idleSeconds = process.env.SYNC_IDLE_UNLOAD_SECONDS;
 // DATABASE_URL: the documents in PostgreSQL (the relay's shared store), loaded only then, as the relay does.
 const databaseUrl = process.env.DATABASE_URL;
 const store = databaseUrl ? await openSharedDocuments(databaseUrl) : undefined;
+const bus = process.env.REDIS_URL ? await (await import('../../sync-server/cluster/redis-bus.ts')).openRedisBus({ url: process.env.REDIS_URL }) : undefined;
 const relay = await createSyncRelay({
 	dataDir,
 	store,
+	bus,
 	idleUnloadMs: idleSeconds ? Number(idleSeconds) * 1000 : undefined,
 	maxMessageBytes: 16 * 1024 * 1024,
 	meter: process.env.BENCH_RELAY_METRICS === '0' ? undefined : createRelayMetrics(),
@@ -51,7 +54,7 @@ server.on('upgrade', (req, socket, head) => {
 	socket.on('error', () => socket.destroy());
 	relay.handleUpgrade(req, socket, head);
 });
-process.on('SIGTERM', () => void relay.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => void relay.close().then(() => bus?.close()).then(() => process.exit(0)));
 server.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));
 
 async function openSharedDocuments(url: string) {
