@@ -1,5 +1,5 @@
 // Several relay nodes (issue 18): a change written through one node reaching members connected to the others, with
-// light clients, at 500 changes/s (5 writers at 100/s on node A, 6 readers spread over nodes B and C), beside the
+// light clients, at 500 changes/s (one writer on node A, a reader on node B and one on node C), beside the
 // same shape on one node with its documents in PostgreSQL (the postgres group's relay). Every node, PostgreSQL and
 // Redis are this run's own; CPU per delivery counts all of them.
 import { startRedis } from '../tests/helpers/redis.ts';
@@ -12,7 +12,7 @@ export const fanout: BenchGroup = {
 	async run({ quick, log }) {
 		const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
 		try {
-			const shape = { writers: 5, readers: 6, intervalMs: 10, durationMs: quick ? 4000 : 15_000 };
+			const shape = { writers: 1, readers: 2, intervalMs: 2, durationMs: quick ? 4000 : 15_000 };
 			const otherCpuMs = () => postgres.cpuMs() + redis.cpuMs();
 			log('500 changes/s: one node, documents in PostgreSQL…');
 			const one = await runLightShape('caseroom', shape, { env: { DATABASE_URL: await postgres.createDatabase() }, otherCpuMs });
