@@ -4,7 +4,7 @@
 import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { cpuMs } from './proc.ts';
 import { LightClient } from './light-client.ts';
-import { startRelay, type BenchRelay, type RelayKind } from './relays.ts';
+import { startRelay, type RelayKind } from './relays.ts';
 import { sleep } from './stats.ts';
 import { DRAIN_MS, summarizeRun, WARMUP_MS, type SyncRunResult, type SyncShape } from './sync-run.ts';
 
@@ -13,28 +13,20 @@ export interface LightRunOptions {
 	env?: NodeJS.ProcessEnv;
 	/** CPU time of other processes doing the relay's work (the database's), ms so far: counted with the relay's. */
 	otherCpuMs?: () => number;
-	/**
-	 * Relay nodes sharing `env`'s DATABASE_URL and REDIS_URL (default 1): the writers on the first, the readers spread
-	 * over the others, so every delivery crosses from one node to another. CPU counts every node.
-	 */
-	nodes?: number;
 }
 
 export async function runLightShape(kind: RelayKind, shape: SyncShape, options: LightRunOptions = {}): Promise<SyncRunResult> {
-	const relays: BenchRelay[] = [];
-	for (let n = 0; n < (options.nodes ?? 1); n++) relays.push(await startRelay(kind, options.env));
-	const relay = relays[0]!;
-	const readerRelay = (i: number) => relays[relays.length === 1 ? 0 : 1 + (i % (relays.length - 1))]!;
-	const cpuNow = () => relays.reduce((sum, r) => sum + cpuMs(r.pid), 0) + (options.otherCpuMs?.() ?? 0);
+	const relay = await startRelay(kind, options.env);
+	const cpuNow = () => cpuMs(relay.pid) + (options.otherCpuMs?.() ?? 0);
 	const clients: LightClient[] = [];
 	const timers: NodeJS.Timeout[] = [];
 	try {
 		const documentId = parseAutomergeUrl(generateAutomergeUrl()).documentId as string;
 		const writerNames = Array.from({ length: shape.writers }, (_, i) => `w${i}`);
 		const readerNames = Array.from({ length: shape.readers }, (_, i) => `r${i}`);
-		for (const r of relays) await r.grant([{ documentId, users: [...writerNames, ...readerNames] }]);
+		await relay.grant([{ documentId, users: [...writerNames, ...readerNames] }]);
 		const writers = writerNames.map((name) => new LightClient(relay.url, name));
-		const readers = readerNames.map((name, i) => new LightClient(readerRelay(i).url, name));
+		const readers = readerNames.map((name) => new LightClient(relay.url, name));
 		clients.push(...writers, ...readers);
 		await Promise.all(clients.map((c) => c.joined));
 		writers[0]!.create(documentId);
@@ -85,6 +77,6 @@ export async function runLightShape(kind: RelayKind, shape: SyncShape, options: 
 	} finally {
 		timers.forEach((t) => (clearInterval(t), clearTimeout(t)));
 		clients.forEach((c) => c.close());
-		for (const r of relays) await r.stop();
+		await relay.stop();
 	}
 }
