@@ -55,7 +55,8 @@ describe('the PostgreSQL document store', () => {
 		expect(await migrate(nodes[1]!.pool)).toEqual([]);
 
 		await nodes[0]!.pool.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'from a newer relay')");
-		await expect(openDatabase(url)).rejects.toThrow(/schema is at version 999, written by a newer relay; this relay knows versions up to 1/);
+		const newest = Math.max(...MIGRATIONS.map((m) => m.version));
+		await expect(openDatabase(url)).rejects.toThrow(new RegExp(`schema is at version 999, written by a newer relay; this relay knows versions up to ${newest}\\b`));
 	});
 
 	it('folds each document into one snapshot, on demand and by itself, and every change still loads', async () => {
