@@ -8,7 +8,7 @@
 // With several relay nodes, what other nodes made durable is merged at the start of a round (never persisted again)
 // and passed on with the round; a gap in it (a change whose dependencies never came) reloads from the store.
 import type { DocumentId } from '@automerge/automerge-repo/slim';
-import { backend, type Hash, type WasmDocument } from '../storage/automerge-backend.ts';
+import { backend, forgetPatches, type Hash, type WasmDocument } from '../storage/automerge-backend.ts';
 import { SharedSyncState } from './shared-sync-state.ts';
 
 /** What the document knows of a peer: the engine's object for one joined connection. */
@@ -176,6 +176,7 @@ export class DocumentSync<P extends SyncPeer> {
 		if (this.#disposed) return;
 		const doc = backend.create({});
 		loadChunks(doc, chunks ?? [], (message) => this.#hooks.log(`${this.documentId}: ${message}`));
+		forgetPatches(doc); // chunks loaded one by one into a non-empty document leave patch events behind
 		this.#doc = doc;
 		this.#setHeads(doc.getHeads());
 		this.#busy = false;
@@ -287,6 +288,7 @@ export class DocumentSync<P extends SyncPeer> {
 		try {
 			doc.receiveSyncMessage(next.state, data);
 		} catch (error) {
+			forgetPatches(doc);
 			next.discard();
 			this.#noteHeads(doc); // what applied before the failure is kept (and persisted by the round)
 			this.#hooks.invalid(peer, `its sync message for ${this.documentId} was refused: ${String(error)}`);
@@ -294,7 +296,10 @@ export class DocumentSync<P extends SyncPeer> {
 			return false;
 		}
 		this.#noteHeads(doc);
-		if (this.#version !== version) this.#hooks.meter?.changeReceived();
+		if (this.#version !== version) {
+			forgetPatches(doc);
+			this.#hooks.meter?.changeReceived();
+		}
 		// The same message from the same state gives the same state, as long as the document did not change.
 		if (key !== null && this.#version === version) this.#receiveMemo.set(key, next.retain());
 		this.#hold(peer, next);
