@@ -288,7 +288,6 @@ export class DocumentSync<P extends SyncPeer> {
 		try {
 			doc.receiveSyncMessage(next.state, data);
 		} catch (error) {
-			forgetPatches(doc);
 			next.discard();
 			this.#noteHeads(doc); // what applied before the failure is kept (and persisted by the round)
 			this.#hooks.invalid(peer, `its sync message for ${this.documentId} was refused: ${String(error)}`);
@@ -296,10 +295,7 @@ export class DocumentSync<P extends SyncPeer> {
 			return false;
 		}
 		this.#noteHeads(doc);
-		if (this.#version !== version) {
-			forgetPatches(doc);
-			this.#hooks.meter?.changeReceived();
-		}
+		if (this.#version !== version) this.#hooks.meter?.changeReceived();
 		// The same message from the same state gives the same state, as long as the document did not change.
 		if (key !== null && this.#version === version) this.#receiveMemo.set(key, next.retain());
 		this.#hold(peer, next);
@@ -351,6 +347,7 @@ export class DocumentSync<P extends SyncPeer> {
 		const heads = doc.getHeads();
 		const key = heads.join(',');
 		if (key === this.#headsKey) return;
+		forgetPatches(doc); // what was just applied (from a peer, another node or the store) left patch events
 		this.#setHeads(heads);
 		this.#version++;
 		this.#clearMemos();
