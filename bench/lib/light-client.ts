@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Encoder, decode } from 'cbor-x';
 import { WebSocket } from 'ws';
-import { backend, type WasmDocument, type WasmSyncState } from '../../sync-server/storage/automerge-backend.ts';
+import { backend, forgetPatches, type WasmDocument, type WasmSyncState } from '../../sync-server/storage/automerge-backend.ts';
 
 /** The wasm document's writing and reading methods the light client uses besides those the relay needs. */
 type WritableDocument = WasmDocument & {
@@ -88,7 +88,10 @@ export class LightClient {
 		if (!open) return;
 		const before = open.doc.getHeads().join();
 		open.doc.receiveSyncMessage(open.state, data);
-		if (open.doc.getHeads().join() !== before) open.onChange?.(open.doc);
+		if (open.doc.getHeads().join() !== before) {
+			forgetPatches(open.doc); // as the relay does: the bench process would keep every change's patch events
+			open.onChange?.(open.doc);
+		}
 		this.#sync(documentId, 'sync');
 	}
 

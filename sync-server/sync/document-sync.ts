@@ -8,7 +8,7 @@
 // With several relay nodes, what other nodes made durable is merged at the start of a round (never persisted again)
 // and passed on with the round; a gap in it (a change whose dependencies never came) reloads from the store.
 import type { DocumentId } from '@automerge/automerge-repo/slim';
-import { backend, type Hash, type WasmDocument } from '../storage/automerge-backend.ts';
+import { backend, forgetPatches, type Hash, type WasmDocument } from '../storage/automerge-backend.ts';
 import { SharedSyncState } from './shared-sync-state.ts';
 
 /** What the document knows of a peer: the engine's object for one joined connection. */
@@ -176,6 +176,7 @@ export class DocumentSync<P extends SyncPeer> {
 		if (this.#disposed) return;
 		const doc = backend.create({});
 		loadChunks(doc, chunks ?? [], (message) => this.#hooks.log(`${this.documentId}: ${message}`));
+		forgetPatches(doc); // chunks loaded one by one into a non-empty document leave patch events behind
 		this.#doc = doc;
 		this.#setHeads(doc.getHeads());
 		this.#busy = false;
@@ -346,6 +347,7 @@ export class DocumentSync<P extends SyncPeer> {
 		const heads = doc.getHeads();
 		const key = heads.join(',');
 		if (key === this.#headsKey) return;
+		forgetPatches(doc); // what was just applied (from a peer, another node or the store) left patch events
 		this.#setHeads(heads);
 		this.#version++;
 		this.#clearMemos();
