@@ -207,7 +207,9 @@ function origin(raw: string, problem: string): string {
 	return url.origin;
 }
 
-function databaseUrl(raw: string | undefined): string | null {
+/** A service's connection URL with one of these protocols, or null when unset. The URL is never repeated in the
+ * error: it may carry a password. */
+function serviceUrl(raw: string | undefined, protocols: string[], problem: string): string | null {
 	const value = raw?.trim() ?? '';
 	if (!value) return null;
 	let url: URL | undefined;
@@ -216,25 +218,15 @@ function databaseUrl(raw: string | undefined): string | null {
 	} catch {
 		/* reported below */
 	}
-	// The URL is not repeated: it may carry a password.
-	if (!url || !['postgres:', 'postgresql:'].includes(url.protocol))
-		throw new ConfigError('DATABASE_URL must be a PostgreSQL connection URL, e.g. postgresql://caseroom:secret@db.example.org:5432/caseroom.');
+	if (!url || !protocols.includes(url.protocol)) throw new ConfigError(problem);
 	return value;
 }
 
-function redisUrl(raw: string | undefined): string | null {
-	const value = raw?.trim() ?? '';
-	if (!value) return null;
-	let url: URL | undefined;
-	try {
-		url = new URL(value);
-	} catch {
-		/* reported below */
-	}
-	if (!url || !['redis:', 'rediss:'].includes(url.protocol))
-		throw new ConfigError('REDIS_URL must be a Redis URL, e.g. redis://redis.example.org:6379 (rediss:// for TLS).');
-	return value;
-}
+const databaseUrl = (raw: string | undefined) =>
+	serviceUrl(raw, ['postgres:', 'postgresql:'], 'DATABASE_URL must be a PostgreSQL connection URL, e.g. postgresql://caseroom:secret@db.example.org:5432/caseroom.');
+
+const redisUrl = (raw: string | undefined) =>
+	serviceUrl(raw, ['redis:', 'rediss:'], 'REDIS_URL must be a Redis URL, e.g. redis://redis.example.org:6379 (rediss:// for TLS).');
 
 /** A scraper's secret: long enough that guessing it is hopeless, and free of what a header cannot carry. */
 function metricsToken(raw: string | undefined): string | null {

@@ -104,7 +104,7 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		cleanup.push(() => sync.close());
 		const peer = createPeerSignalling({ server, authenticate, mayRead: (userId, documentId) => store.mayRead(userId, documentId), trustProxy: config.trustProxy, socketLimits: { messages: config.limits.peerMessages, bytes: config.limits.peerBytes }, answered: metrics?.answered, bus, log });
 		cleanup.push(() => peer.close());
-		metrics?.watch({ connections: (kind) => (kind === 'sync' ? sync : peer).connectionCount(), engine: () => sync.stats() });
+		metrics?.watch({ connections: (kind) => (kind === 'sync' ? sync : peer).connectionCount(), engine: () => sync.stats(), bus: () => bus && { connected: bus.connected(), stats: bus.stats() } });
 		// Tell, don't poll: everyone of a conversation whose membership changed hears it at once on their own document.
 		const tellPeople = (conversationId: string | undefined, also: readonly UserId[] = []) => {
 			const people = new Set([...(conversationId ? (store.conversation(conversationId)?.members ?? []) : []), ...also]);

@@ -7,6 +7,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ApiMeter, SignInOutcome } from '../http/api.ts';
 import type { LogStoreMeter } from '../storage/log-store.ts';
+import type { NodeBusStats } from '../cluster/node-bus.ts';
 import type { EngineStats, SyncMeter } from '../sync/engine.ts';
 
 export type SocketKind = 'sync' | 'peerjs';
@@ -16,6 +17,8 @@ type RefusedKind = 'http' | SocketKind;
 export interface MetricSources {
 	connections(kind: SocketKind): number;
 	engine(): EngineStats;
+	/** The bus to the other relay nodes (REDIS_URL), or undefined for a single node (then no node_bus metrics). */
+	bus?(): { connected: boolean; stats: NodeBusStats } | undefined;
 }
 
 export interface RelayMetrics extends SyncMeter, LogStoreMeter, ApiMeter {
@@ -90,7 +93,39 @@ export function createRelayMetrics(): RelayMetrics {
 		},
 		watch(watched) {
 			sources = watched;
+			const bus = watched.bus;
+			if (bus?.()) registerBusMetrics(registers, () => bus()!);
 		},
 		text: () => registry.metrics()
 	};
+}
+
+/** The node bus's metrics (several nodes), registered only on a node that has one: its counters live in the bus and
+ * are copied at a scrape. */
+function registerBusMetrics(registers: Registry[], read: () => { connected: boolean; stats: NodeBusStats }): void {
+	new Gauge({
+		name: 'caseroom_node_bus_connected',
+		help: 'Several relay nodes: 1 while this node is connected to Redis (REDIS_URL), 0 while not.',
+		registers,
+		collect() {
+			this.set(read().connected ? 1 : 0);
+		}
+	});
+	const counter = (name: string, help: string, pick: (stats: NodeBusStats) => number) => {
+		let counted = 0;
+		new Counter({
+			name,
+			help,
+			registers,
+			collect() {
+				const now = pick(read().stats);
+				this.inc(Math.max(0, now - counted));
+				counted = now;
+			}
+		});
+	};
+	counter('caseroom_node_bus_published_total', 'Messages this node sent to the other relay nodes (changes, heads, live messages, directory notices, PeerJS frames).', (s) => s.published);
+	counter('caseroom_node_bus_dropped_total', 'Messages not sent because Redis was away: the other nodes repair from PostgreSQL.', (s) => s.dropped);
+	counter('caseroom_node_bus_received_total', 'Messages from the other relay nodes.', (s) => s.received);
+	counter('caseroom_node_bus_resumed_total', 'Times Redis came back after an outage (every document in memory then reloads from PostgreSQL).', (s) => s.resumed);
 }

@@ -27,8 +27,18 @@ const sockets: RawSocket[] = [];
 
 beforeAll(async () => {
 	servers = await startSharedServers();
-	nodes = await servers.startNodes(3);
+	nodes = await servers.startNodes(3, { metricsToken: METRICS_TOKEN });
 }, 60_000);
+
+const METRICS_TOKEN = 'relay-nodes-metrics-token';
+
+/** One sample of a node's /metrics, as a scraper reads it. */
+async function metric(node: TestRelay, name: string): Promise<number> {
+	const text = await (await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+	const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+	expect(line, `${name} in /metrics`).toBeDefined();
+	return Number(line!.split(' ')[1]);
+}
 
 afterAll(async () => {
 	for (const raw of sockets) raw.socket.terminate();
@@ -122,6 +132,12 @@ describe('three relay nodes', () => {
 		const started = Date.now();
 		await until(() => handles.every((h) => [...written, 'During the outage'].every((t) => texts(h).has(t))) && sameHeads(handles), 20_000, 'every message with every member after the outage');
 		console.log(`relay-nodes: ${written.length} messages written across a Redis outage of ~1 s; converged ${Date.now() - started} ms after writing stopped`);
+		// What an operator's dashboard shows of it: Petr's node dropped what it said during the outage, and is back.
+		expect(await metric(nodes[0]!, 'caseroom_node_bus_connected')).toBe(1);
+		expect(await metric(nodes[0]!, 'caseroom_node_bus_dropped_total')).toBeGreaterThanOrEqual(1);
+		expect(await metric(nodes[0]!, 'caseroom_node_bus_resumed_total')).toBeGreaterThanOrEqual(1);
+		expect(await metric(nodes[1]!, 'caseroom_node_bus_received_total')).toBeGreaterThan(0);
+		expect(await metric(nodes[1]!, 'caseroom_node_bus_published_total')).toBeGreaterThan(0);
 	});
 
 	it('repair a change whose publication was dropped while only the publishing connections were cut', { timeout: 30_000 }, async () => {
