@@ -13,7 +13,8 @@ import { LightClient } from './lib/light-client.ts';
 import { cpuMs } from './lib/proc.ts';
 import { startRelay, type BenchRelay } from './lib/relays.ts';
 import { sleep } from './lib/stats.ts';
-import { DRAIN_MS, summarizeRun, WARMUP_MS, type SyncRunResult } from './lib/sync-run.ts';
+import { DRAIN_MS, WARMUP_MS, type SyncRunResult } from './lib/sync-run.ts';
+import { TimedWrites } from './lib/timed-writes.ts';
 
 const CONVERSATIONS = 100;
 const READERS = 2;
@@ -50,10 +51,9 @@ export const fanout: BenchGroup = {
 async function runNodes(count: number, env: NodeJS.ProcessEnv, services: Record<string, () => number>, conversations: number, durationMs: number, log: (message: string) => void): Promise<SyncRunResult> {
 	const nodes: BenchRelay[] = [];
 	const clients: LightClient[] = [];
-	const timers: NodeJS.Timeout[] = [];
+	const writes = new TimedWrites();
 	// Each process's CPU so far: the nodes', then each service's.
 	const cpuParts = () => [...nodes.map((node) => cpuMs(node.pid)), ...Object.values(services).map((used) => used())];
-	const cpuNow = () => cpuParts().reduce((sum, ms) => sum + ms, 0);
 	try {
 		for (let i = 0; i < count; i++) nodes.push(await startRelay('caseroom', env));
 		const node = (i: number) => nodes[i % count]!;
@@ -71,50 +71,26 @@ async function runNodes(count: number, env: NodeJS.ProcessEnv, services: Record<
 		for (const p of plan) p.writer.create(p.documentId);
 		await sleep(1000);
 
-		// sentAt.get("c12:34") = when conversation 12's writer wrote its key 34; arrivals: when each reader had it.
-		const sentAt = new Map<string, number>();
-		const arrivals = new Map<string, number[]>();
 		plan.forEach((p, c) => {
-			for (const reader of p.readers) {
-				let seen = 0;
-				reader.open(p.documentId, (doc) => {
-					const now = performance.now();
-					for (; doc.get('_root', `c${c}:${seen}`) !== undefined; seen++) {
-						const key = `c${c}:${seen}`;
-						const at = sentAt.get(key);
-						if (at !== undefined) arrivals.set(key, [...(arrivals.get(key) ?? []), now - at]);
-					}
-				});
-			}
+			for (const reader of p.readers) reader.open(p.documentId, writes.reader([`c${c}`]));
 		});
 		await sleep(2000);
 
-		let measuring = false;
-		const measured: string[] = [];
-		plan.forEach((p, c) => {
-			let seq = 0;
-			const tick = () => {
-				const key = `c${c}:${seq++}`;
-				sentAt.set(key, performance.now());
-				if (measuring) measured.push(key);
-				p.writer.write(p.documentId, key, seq);
-			};
-			// Spread over the interval, as 100 people typing are.
-			timers.push(setTimeout(() => timers.push(setInterval(tick, INTERVAL_MS)), (c * INTERVAL_MS) / conversations));
-		});
+		// Spread over the interval, as 100 people typing are.
+		plan.forEach((p, c) => writes.start(`c${c}`, INTERVAL_MS, (c * INTERVAL_MS) / conversations, (key, seq) => p.writer.write(p.documentId, key, seq)));
 		await sleep(WARMUP_MS);
-		measuring = true;
+		writes.measure(true);
 		const cpuStart = cpuParts();
 		await sleep(durationMs);
-		measuring = false;
-		timers.forEach((t) => (clearInterval(t), clearTimeout(t)));
+		writes.measure(false);
+		writes.stop();
 		await sleep(DRAIN_MS);
 		const used = cpuParts().map((ms, i) => ms - cpuStart[i]!);
 		const names = [...nodes.map((_, i) => `node ${i + 1}`), ...Object.keys(services)];
-		log(`CPU per change: ${used.map((ms, i) => `${names[i]} ${Math.round((ms * 1000) / measured.length)} µs`).join(', ')}`);
-		return summarizeRun(measured, arrivals, READERS, used.reduce((sum, ms) => sum + ms, 0));
+		log(`CPU per change: ${used.map((ms, i) => `${names[i]} ${Math.round((ms * 1000) / writes.measuredCount)} µs`).join(', ')}`);
+		return writes.summary(READERS, used.reduce((sum, ms) => sum + ms, 0));
 	} finally {
-		timers.forEach((t) => (clearInterval(t), clearTimeout(t)));
+		writes.stop();
 		clients.forEach((c) => c.close());
 		await Promise.all(nodes.map((n) => n.stop()));
 	}

@@ -6,7 +6,8 @@ import { cpuMs } from './proc.ts';
 import { LightClient } from './light-client.ts';
 import { startRelay, type RelayKind } from './relays.ts';
 import { sleep } from './stats.ts';
-import { DRAIN_MS, summarizeRun, WARMUP_MS, type SyncRunResult, type SyncShape } from './sync-run.ts';
+import { DRAIN_MS, WARMUP_MS, type SyncRunResult, type SyncShape } from './sync-run.ts';
+import { TimedWrites } from './timed-writes.ts';
 
 export interface LightRunOptions {
 	/** Added to the relay's environment (DATABASE_URL: its documents in PostgreSQL). */
@@ -19,7 +20,7 @@ export async function runLightShape(kind: RelayKind, shape: SyncShape, options: 
 	const relay = await startRelay(kind, options.env);
 	const cpuNow = () => cpuMs(relay.pid) + (options.otherCpuMs?.() ?? 0);
 	const clients: LightClient[] = [];
-	const timers: NodeJS.Timeout[] = [];
+	const writes = new TimedWrites();
 	try {
 		const documentId = parseAutomergeUrl(generateAutomergeUrl()).documentId as string;
 		const writerNames = Array.from({ length: shape.writers }, (_, i) => `w${i}`);
@@ -33,49 +34,22 @@ export async function runLightShape(kind: RelayKind, shape: SyncShape, options: 
 		await sleep(500);
 		for (const writer of writers.slice(1)) writer.open(documentId);
 
-		// sentAt.get("w0:12") = when writer 0 wrote its key 12; arrivals: when each reader first had it.
-		const sentAt = new Map<string, number>();
-		const arrivals = new Map<string, number[]>();
-		for (const reader of readers) {
-			const seen = new Map<string, number>();
-			reader.open(documentId, (doc) => {
-				const now = performance.now();
-				for (const writer of writerNames) {
-					for (let s = seen.get(writer) ?? 0; doc.get('_root', `${writer}:${s}`) !== undefined; s++) {
-						const key = `${writer}:${s}`;
-						const at = sentAt.get(key);
-						if (at !== undefined) arrivals.set(key, [...(arrivals.get(key) ?? []), now - at]);
-						seen.set(writer, s + 1);
-					}
-				}
-			});
-		}
+		for (const reader of readers) reader.open(documentId, writes.reader(writerNames));
 		await sleep(1000);
 
-		let measuring = false;
-		const measured: string[] = [];
-		writers.forEach((writer, w) => {
-			let seq = 0;
-			const tick = () => {
-				const key = `w${w}:${seq++}`;
-				sentAt.set(key, performance.now());
-				if (measuring) measured.push(key);
-				writer.write(documentId, key, seq);
-			};
-			timers.push(setTimeout(() => timers.push(setInterval(tick, shape.intervalMs)), (w * shape.intervalMs) / shape.writers));
-		});
+		writers.forEach((writer, w) =>
+			writes.start(writerNames[w]!, shape.intervalMs, (w * shape.intervalMs) / shape.writers, (key, seq) => writer.write(documentId, key, seq))
+		);
 		await sleep(shape.warmupMs ?? WARMUP_MS);
-		measuring = true;
+		writes.measure(true);
 		const cpuStart = cpuNow();
 		await sleep(shape.durationMs);
-		measuring = false;
-		timers.forEach((t) => (clearInterval(t), clearTimeout(t)));
+		writes.measure(false);
+		writes.stop();
 		await sleep(DRAIN_MS);
-		const cpuUsed = cpuNow() - cpuStart;
-
-		return summarizeRun(measured, arrivals, shape.readers, cpuUsed);
+		return writes.summary(shape.readers, cpuNow() - cpuStart);
 	} finally {
-		timers.forEach((t) => (clearInterval(t), clearTimeout(t)));
+		writes.stop();
 		clients.forEach((c) => c.close());
 		await relay.stop();
 	}
