@@ -73,9 +73,13 @@ export async function createServer(config: Config, deps: RelayDeps = {}): Promis
 		// Loaded only when asked for: a relay without METRICS_TOKEN loads no prom-client and counts nothing.
 		const metrics: RelayMetrics | undefined = config.metricsToken ? (await import('./ops/metrics.ts')).createRelayMetrics() : undefined;
 
-		const tokens = createTokens({ key, ttlHours: config.tokenTtlHours, lookup: (id) => store.person(id), now });
-		const authenticate = (token: string): UserId | null => {
-			const check = tokens.verify(token);
+		// On PostgreSQL, a token another node issued a moment ago may be newer than this node's directory: caught up first.
+		const catchUp = config.databaseUrl
+			? () => store.catchUp().catch((error: unknown) => warn(`Catching up with the directory for a token issued by another relay node failed: ${String(error)}`))
+			: undefined;
+		const tokens = createTokens({ key, ttlHours: config.tokenTtlHours, lookup: (id) => store.person(id), now, catchUp });
+		const authenticate = async (token: string): Promise<UserId | null> => {
+			const check = await tokens.check(token);
 			return check.ok ? check.userId : null;
 		};
 		// Closed after sync and PeerJS (cleanup runs in reverse): its close waits for their upgraded sockets.

@@ -30,7 +30,7 @@ const relay = await createSyncRelay({
 	maxMessageBytes: 16 * 1024 * 1024,
 	meter: process.env.BENCH_RELAY_METRICS === '0' ? undefined : createRelayMetrics(),
 	access: {
-		authenticate: (token) => (/^t-[a-z0-9-]+$/.test(token) ? asUserId(token.slice(2)) : null),
+		authenticate: async (token) => (/^t-[a-z0-9-]+$/.test(token) ? asUserId(token.slice(2)) : null),
 		mayRead: (userId, documentId) => acl.get(documentId)?.has(userId) ?? false
 	}
 });

@@ -33,6 +33,15 @@ describe('tokens', () => {
 		people.set(anna, { tokenEpoch: 1, disabled: false });
 		expect(tokens.verify(token)).toEqual({ ok: false, reason: 'revoked' });
 		people.set(anna, { tokenEpoch: 1, disabled: true });
-		expect(tokens.verify(tokens.issue(anna, 1).token)).toEqual({ ok: false, reason: 'disabled' });
+		expect(tokens.verify(token)).toEqual({ ok: false, reason: 'disabled' });
+	});
+
+	it('tell a token newer than the directory here (issued by another relay node) from a revoked one', () => {
+		const { tokens, people } = setup();
+		// Reset elsewhere: epoch 1 there, 0 here.
+		expect(tokens.verify(tokens.issue(anna, 1).token)).toEqual({ ok: false, reason: 'newer' });
+		// Disabled here, enabled again elsewhere and signed in: a disabled person's own epoch is in no token otherwise.
+		people.set(anna, { tokenEpoch: 1, disabled: true });
+		expect(tokens.verify(tokens.issue(anna, 1).token)).toEqual({ ok: false, reason: 'newer' });
 	});
 });

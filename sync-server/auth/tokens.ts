@@ -1,9 +1,12 @@
 // Sign-in tokens: base64url(JSON payload) + '.' + base64url(HMAC-SHA256), signed with a key kept in DATA_DIR.
 // The payload carries the person's token epoch, bumped on a password reset or disable, so those revoke at once.
+// A token newer than the directory here (its person or epoch not seen yet: issued by another relay node a moment ago)
+// is told apart from a revoked one, so `check` catches up before refusing it (token-check.ts).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UserId } from '../../src/lib/model/ids.ts';
+import { checkCatchingUp } from './token-check.ts';
 
 export interface TokenPayload {
 	sub: UserId;
@@ -16,14 +19,17 @@ export interface TokenPayload {
 
 export type TokenCheck =
 	| { ok: true; userId: UserId; payload: TokenPayload }
-	| { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'revoked' | 'disabled' | 'unknown-user' };
+	| { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'revoked' | 'disabled' | 'unknown-user' | 'newer' };
 
 /** What the tokens need to know about a person. */
 export type TokenSubjectLookup = (userId: UserId) => { tokenEpoch: number; disabled: boolean } | undefined;
 
 export interface Tokens {
 	issue(userId: UserId, epoch: number): { token: string; expiresAt: number };
+	/** The answer from the directory as this node has it, at once. */
 	verify(token: string): TokenCheck;
+	/** `verify`, catching up with the other relay nodes first when the token is newer than the directory here. */
+	check(token: string): Promise<TokenCheck>;
 }
 
 /** Reads DATA_DIR/token-key, creating 32 random bytes (mode 0600) on the first start. */
@@ -46,12 +52,40 @@ export function loadTokenKey(dataDir: string): Buffer {
 	return key;
 }
 
-export function createTokens(options: { key: Buffer; ttlHours: number; lookup: TokenSubjectLookup; now?: () => number }): Tokens {
+export interface TokensOptions {
+	key: Buffer;
+	ttlHours: number;
+	lookup: TokenSubjectLookup;
+	now?: () => number;
+	/** Applies what other relay nodes committed to the directory (PostgreSQL); none on a single node. */
+	catchUp?: () => Promise<void>;
+}
+
+export function createTokens(options: TokensOptions): Tokens {
 	const { key, lookup } = options;
 	const now = options.now ?? Date.now;
 	const ttlSeconds = Math.max(1, Math.round(options.ttlHours * 3600));
 	const sign = (body: string) => createHmac('sha256', key).update(body).digest();
 
+	const verify = (token: string): TokenCheck => {
+		const parts = typeof token === 'string' && token.length < 2048 ? token.split('.') : [];
+		const [body, signature] = parts;
+		if (parts.length !== 2 || !body || !signature) return { ok: false, reason: 'malformed' };
+		const given = Buffer.from(signature, 'base64url');
+		const expected = sign(body);
+		if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
+		const payload = decodePayload(body);
+		if (!payload) return { ok: false, reason: 'malformed' };
+		if (payload.exp * 1000 <= now()) return { ok: false, reason: 'expired' };
+		const subject = lookup(payload.sub);
+		if (!subject) return { ok: false, reason: 'unknown-user' };
+		// A disabled person's current epoch was never in a token (disabling bumps it, and they cannot sign in): such a
+		// token was issued after they were enabled again, which this directory has not seen yet.
+		if (payload.epoch > subject.tokenEpoch || (subject.disabled && payload.epoch === subject.tokenEpoch)) return { ok: false, reason: 'newer' };
+		if (subject.disabled) return { ok: false, reason: 'disabled' };
+		if (subject.tokenEpoch !== payload.epoch) return { ok: false, reason: 'revoked' };
+		return { ok: true, userId: payload.sub, payload };
+	};
 	return {
 		issue(userId, epoch) {
 			const iat = Math.floor(now() / 1000);
@@ -59,22 +93,8 @@ export function createTokens(options: { key: Buffer; ttlHours: number; lookup: T
 			const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
 			return { token: `${body}.${sign(body).toString('base64url')}`, expiresAt: payload.exp * 1000 };
 		},
-		verify(token) {
-			const parts = typeof token === 'string' && token.length < 2048 ? token.split('.') : [];
-			const [body, signature] = parts;
-			if (parts.length !== 2 || !body || !signature) return { ok: false, reason: 'malformed' };
-			const given = Buffer.from(signature, 'base64url');
-			const expected = sign(body);
-			if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
-			const payload = decodePayload(body);
-			if (!payload) return { ok: false, reason: 'malformed' };
-			if (payload.exp * 1000 <= now()) return { ok: false, reason: 'expired' };
-			const subject = lookup(payload.sub);
-			if (!subject) return { ok: false, reason: 'unknown-user' };
-			if (subject.disabled) return { ok: false, reason: 'disabled' };
-			if (subject.tokenEpoch !== payload.epoch) return { ok: false, reason: 'revoked' };
-			return { ok: true, userId: payload.sub, payload };
-		}
+		verify,
+		check: checkCatchingUp(verify, options.catchUp)
 	};
 }
 

@@ -127,7 +127,7 @@ export function createApiHandler(ctx: ApiContext) {
 		// File routes carry raw chunk bytes, which the JSON router below does not read.
 		const file = FILE_ROUTE.exec(pathname);
 		try {
-			const result = file ? await handleFileRequest(ctx, blobs, req, file, authenticate(ctx, req)) : await route(ctx, req, pathname);
+			const result = file ? await handleFileRequest(ctx, blobs, req, file, await authenticate(ctx, req)) : await route(ctx, req, pathname);
 			if ('bytes' in result) {
 				ctx.meter?.fileBytes('out', result.bytes.byteLength);
 				sendBytes(res, result.status, result.bytes);
@@ -161,7 +161,7 @@ async function route(ctx: ApiContext, req: IncomingMessage, pathname: string): P
 		const allow = Object.keys(found.r.methods).join(', ');
 		return { status: 405, body: { error: `${pathname} accepts ${allow} only.` }, headers: { allow } };
 	}
-	const actor = spec.auth ? authenticate(ctx, req) : undefined;
+	const actor = spec.auth ? await authenticate(ctx, req) : undefined;
 	if (spec.auth && spec.admin && !actor!.admin) throw new HttpError(403, 'Only administrators may do this. Ask an administrator to grant you the rights.');
 	const limit = (spec.auth && spec.maxBodyBytes) || ctx.config.apiMaxBodyBytes;
 	const body = spec.body ? await readJsonBody(req, limit) : undefined;
@@ -169,10 +169,10 @@ async function route(ctx: ApiContext, req: IncomingMessage, pathname: string): P
 	return spec.auth ? spec.handler({ ...request, actor: actor! }) : spec.handler(request);
 }
 
-function authenticate(ctx: ApiContext, req: IncomingMessage): StoredPerson {
+async function authenticate(ctx: ApiContext, req: IncomingMessage): Promise<StoredPerson> {
 	const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
 	if (!match) throw new HttpError(401, 'Sign in first: this needs an Authorization: Bearer <token> header.');
-	const check = ctx.tokens.verify(match[1]!);
+	const check = await ctx.tokens.check(match[1]!);
 	if (!check.ok) throw new HttpError(401, describeTokenProblem(check.reason));
 	return ctx.store.person(check.userId)!;
 }

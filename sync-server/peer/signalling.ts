@@ -54,7 +54,8 @@ export interface PeerSignalling {
 export function createPeerSignalling(options: {
 	/** The relay's server: the peer package insists on one, though its WebSocket server is detached from it. */
 	server: Server;
-	authenticate(token: string): UserId | null;
+	/** The signed-in user behind a token, or null (on several relay nodes, possibly after catching up with the others). */
+	authenticate(token: string): Promise<UserId | null>;
 	/** This user is a member of this conversation (the relay's ACL). */
 	mayRead(userId: UserId, documentId: string): boolean;
 	trustProxy: boolean;
@@ -205,7 +206,7 @@ export function createPeerSignalling(options: {
 			const params = new URL(req.url ?? '/', 'http://relay').searchParams;
 			const token = params.get('token') ?? '';
 			const peerId = params.get('id') ?? '';
-			const userId = options.authenticate(token);
+			const userId = await options.authenticate(token);
 			const conn = `p${(++connections).toString(36)}`;
 			const refuse = (status: number, reason: string, error?: string) => {
 				options.answered?.('peerjs', status);
@@ -215,9 +216,14 @@ export function createPeerSignalling(options: {
 			if (!userId || !peerIdBelongsTo(peerId, userId, '-')) return refuse(401, 'no valid token, or a peer id not its own');
 			const peer = await peerServer().catch(() => null);
 			if (!peer) return refuse(503, 'the peer server is not available', UNAVAILABLE);
-			// The first load takes a moment: the relay may be closing by now, or the person disabled.
+			// The first load, or a catch-up, takes a moment: the relay may be closing by now, the person disabled, the
+			// client gone.
+			if ((await options.authenticate(token)) !== userId) return refuse(401, 'the token stopped being valid');
 			if (closed) return refuse(503, 'shutting down', 'The relay is shutting down.');
-			if (options.authenticate(token) !== userId) return refuse(401, 'the token stopped being valid');
+			if (!socket.readable || !socket.writable) {
+				log.debug({ conn }, 'PeerJS socket gone before it was authenticated');
+				return void socket.destroy();
+			}
 			const connectionLog = log.child({ conn, user: userId, peer: peerId });
 			peer.wss.handleUpgrade(req, socket, head, (ws) => accept(peer.wss, ws, req, peerId, token, userId, connectionLog));
 		},

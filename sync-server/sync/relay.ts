@@ -21,14 +21,18 @@ import { SyncSockets } from './sockets.ts';
 import { parseClientFrame } from './wire.ts';
 
 export interface SyncAccess {
-	/** The signed-in user behind a token, or null. */
-	authenticate(token: string): UserId | null;
+	/** The signed-in user behind a token, or null (on several relay nodes, possibly after catching up with the others). */
+	authenticate(token: string): Promise<UserId | null>;
 	/** This user may read and write this document. */
 	mayRead(userId: UserId, documentId: string): boolean;
 }
 
 export interface SyncRelay {
-	/** Path /sync, token in the `token` query parameter; a missing or bad token gets a raw 401. */
+	/**
+	 * Path /sync, token in the `token` query parameter; a missing or bad token gets a raw 401. The check may take a
+	 * database round trip (a token from another relay node): a client gone meanwhile is let go, one arriving while
+	 * the relay closes gets 503.
+	 */
 	handleUpgrade(req: http.IncomingMessage, socket: stream.Duplex, head: Buffer): void;
 	/** A conversation was registered, or members or documents were added: start serving who may now read. */
 	accessChanged(documentIds: string[]): void;
@@ -128,18 +132,30 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 	return {
 		handleUpgrade(req, socket, head) {
 			const conn = `s${(++connections).toString(36)}`;
-			const userId = closing ? null : authenticate(access, req, log.child({ conn }));
-			if (!userId) {
-				meter?.answered('sync', closing ? 503 : 401);
-				log.info({ conn, status: closing ? 503 : 401 }, closing ? 'Refusing a sync socket: shutting down' : 'Refusing a sync socket: no valid token');
-				return closing ? refuseUpgrade(socket, 503, 'The relay is shutting down.') : refuseUpgrade(socket, 401);
-			}
-			wss.handleUpgrade(req, socket, head, (ws) => {
-				const connectionLog = log.child({ conn, user: userId });
-				ws.on('error', (error) => connectionLog.warn({ err: errorField(error) }, 'Sync socket error'));
-				if (closing) return ws.terminate();
-				connectionLog.debug({}, 'Sync socket opened');
-				sockets.add(ws, userId, connectionLog);
+			const refuse = (status: 401 | 503) => {
+				meter?.answered('sync', status);
+				log.info({ conn, status }, status === 503 ? 'Refusing a sync socket: shutting down' : 'Refusing a sync socket: no valid token');
+				return status === 503 ? refuseUpgrade(socket, 503, 'The relay is shutting down.') : refuseUpgrade(socket, 401);
+			};
+			if (closing) return refuse(503);
+			void authenticate(access, req, log.child({ conn })).then((userId) => {
+				// The check may have waited for a catch-up: meanwhile the client may have gone, or the relay begun closing.
+				if (!socket.readable || !socket.writable) {
+					log.debug({ conn }, 'Sync socket gone before it was authenticated');
+					return void socket.destroy();
+				}
+				if (closing) return refuse(503);
+				if (!userId) return refuse(401);
+				wss.handleUpgrade(req, socket, head, (ws) => {
+					const connectionLog = log.child({ conn, user: userId });
+					ws.on('error', (error) => connectionLog.warn({ err: errorField(error) }, 'Sync socket error'));
+					if (closing) return ws.terminate();
+					connectionLog.debug({}, 'Sync socket opened');
+					sockets.add(ws, userId, connectionLog);
+				});
+			}).catch((error: unknown) => {
+				log.warn({ conn, err: errorField(error) }, 'Sync upgrade failed');
+				socket.destroy();
 			});
 		},
 		accessChanged: (documentIds) => engine.accessChanged(documentIds),
@@ -163,10 +179,10 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 	}
 }
 
-function authenticate(access: SyncAccess, req: http.IncomingMessage, log: Log): UserId | null {
+async function authenticate(access: SyncAccess, req: http.IncomingMessage, log: Log): Promise<UserId | null> {
 	try {
 		const token = new URL(req.url ?? '/', 'http://relay').searchParams.get('token');
-		return token ? access.authenticate(token) : null;
+		return token ? await access.authenticate(token) : null;
 	} catch (error) {
 		log.warn({ err: errorField(error) }, 'Sync authentication failed');
 		return null;

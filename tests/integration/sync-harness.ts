@@ -38,7 +38,7 @@ export async function startSyncRelay(options: { dataDir?: string; port?: number;
 		maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
 		idleUnloadMs: options.idleUnloadMs,
 		access: {
-			authenticate: (token) => (token.startsWith('t-') ? asUserId(token.slice(2)) : null),
+			authenticate: async (token) => (token.startsWith('t-') ? asUserId(token.slice(2)) : null),
 			mayRead: (userId, documentId) => acl.get(documentId)?.has(userId) ?? false
 		}
 	});

@@ -13,7 +13,7 @@ const relay = await createSyncRelay({
 	dataDir,
 	maxMessageBytes: 1024 * 1024,
 	access: {
-		authenticate: (token) => (token.startsWith('t-') && users.has(token.slice(2)) ? asUserId(token.slice(2)) : null),
+		authenticate: async (token) => (token.startsWith('t-') && users.has(token.slice(2)) ? asUserId(token.slice(2)) : null),
 		mayRead: (userId) => users.has(userId)
 	}
 });
