@@ -213,13 +213,15 @@ export function createPeerSignalling(options: {
 				log.info({ conn, status }, `Refusing a PeerJS socket: ${reason}`);
 				refuseUpgrade(socket, status, error);
 			};
+			const shuttingDown = () => refuse(503, 'shutting down', 'The relay is shutting down.');
+			// A catch-up for the token takes a moment: the relay may be closing by now (and must not load the peer server).
+			if (closed) return shuttingDown();
 			if (!userId || !peerIdBelongsTo(peerId, userId, '-')) return refuse(401, 'no valid token, or a peer id not its own');
 			const peer = await peerServer().catch(() => null);
 			if (!peer) return refuse(503, 'the peer server is not available', UNAVAILABLE);
-			// The first load, or a catch-up, takes a moment: the relay may be closing by now, the person disabled, the
-			// client gone.
+			// The first load takes a moment too: the relay may be closing by now, the person disabled, the client gone.
 			if ((await options.authenticate(token)) !== userId) return refuse(401, 'the token stopped being valid');
-			if (closed) return refuse(503, 'shutting down', 'The relay is shutting down.');
+			if (closed) return shuttingDown();
 			if (!socket.readable || !socket.writable) {
 				log.debug({ conn }, 'PeerJS socket gone before it was authenticated');
 				return void socket.destroy();

@@ -20,8 +20,8 @@ const sockets: RawSocket[] = [];
 
 beforeAll(async () => {
 	servers = await startSharedServers();
-	[nodeA] = await servers.startNodes(1);
-	[nodeB] = await servers.startNodes(1, { redisUrl: undefined });
+	nodeA = (await servers.startNodes(1))[0]!;
+	nodeB = (await servers.startNodes(1, { redisUrl: undefined }))[0]!;
 }, 60_000);
 afterAll(async () => {
 	for (const raw of sockets) raw.socket.terminate();
