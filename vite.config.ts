@@ -16,6 +16,9 @@ export default defineConfig({
 		include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		globalSetup: ['tests/helpers/global-setup.ts'],
 		testTimeout: 30_000,
-		hookTimeout: 30_000
+		hookTimeout: 30_000,
+		// Two files at a time on the 2-core machine (vitest's default is cores - 1): most integration files spend
+		// their time waiting on relays, databases and timers, so the pair takes ~3.5 min where one at a time took ~6.
+		maxWorkers: 2
 	}
 });
