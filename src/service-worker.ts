@@ -7,6 +7,7 @@
 // too) come from the cache. The relay's live endpoints are never touched; the app shows their state itself.
 import { build, files, version } from '$service-worker';
 import { attachmentHeader, BUNDLE_DOWNLOAD_PATH, isBundleDownloadMessage, type BundleDownloadMessage } from '$lib/report/download-route';
+import { isClaimMessage } from '$lib/pwa/service-worker-control';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `caseroom-${version}`;
@@ -20,6 +21,8 @@ const LIVE = /^\/(api|sync|peerjs|health)(\/|$)/;
 // is answered with it, so a 1 GB ZIP goes to disk without ever being whole in memory. Works offline too.
 const downloads = new Map<string, BundleDownloadMessage>();
 sw.addEventListener('message', (event) => {
+	// A page that started loading just before this worker took over asks to be taken too (pwa/service-worker-control).
+	if (isClaimMessage(event.data)) return event.waitUntil(sw.clients.claim());
 	if (!isBundleDownloadMessage(event.data)) return;
 	downloads.set(event.data.id, event.data);
 	event.ports[0]?.postMessage('ready');
