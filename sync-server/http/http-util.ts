@@ -109,6 +109,13 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 413: 'Content Too Large', 426: 'Upgrade Required', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 503: 'Service Unavailable' };
 
+/** The client of an upgrade that waited (a token check catching up) closed its connection meanwhile: destroyed, true. */
+export function upgradeAbandoned(socket: Duplex): boolean {
+	if (socket.readable && socket.writable) return false;
+	socket.destroy();
+	return true;
+}
+
 /** Answers on the raw socket (a WebSocket upgrade, or a request Node's parser refused) with an HTTP error, a JSON
  * `{ error }` when given, and closes it. */
 export function refuseUpgrade(socket: Duplex, status: number, error?: string, headers: Record<string, string> = {}): void {

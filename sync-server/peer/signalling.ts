@@ -15,7 +15,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { MAX_SIGNAL_BYTES } from '../config.ts';
-import { refuseUpgrade, sendError } from '../http/http-util.ts';
+import { refuseUpgrade, sendError, upgradeAbandoned } from '../http/http-util.ts';
 import type { NodeBus } from '../cluster/node-bus.ts';
 import { createSignalGate, userOfPeerId } from './gate.ts';
 import { peerIdBelongsTo } from './ids.ts';
@@ -222,10 +222,7 @@ export function createPeerSignalling(options: {
 			// The first load takes a moment too: the relay may be closing by now, the person disabled, the client gone.
 			if ((await options.authenticate(token)) !== userId) return refuse(401, 'the token stopped being valid');
 			if (closed) return shuttingDown();
-			if (!socket.readable || !socket.writable) {
-				log.debug({ conn }, 'PeerJS socket gone before it was authenticated');
-				return void socket.destroy();
-			}
+			if (upgradeAbandoned(socket)) return log.debug({ conn }, 'PeerJS socket gone before it was authenticated');
 			const connectionLog = log.child({ conn, user: userId, peer: peerId });
 			peer.wss.handleUpgrade(req, socket, head, (ws) => accept(peer.wss, ws, req, peerId, token, userId, connectionLog));
 		},

@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { UserId } from '../../src/lib/model/ids.ts';
 import { createDocumentFanout } from '../cluster/document-fanout.ts';
 import type { NodeBus } from '../cluster/node-bus.ts';
-import { refuseUpgrade } from '../http/http-util.ts';
+import { refuseUpgrade, upgradeAbandoned } from '../http/http-util.ts';
 import type { BucketSpec } from '../http/rate-limit.ts';
 import { errorField, silentLog, type Log } from '../ops/log.ts';
 import type { DocumentStore } from '../storage/document-store.ts';
@@ -140,10 +140,7 @@ export async function createSyncRelay(options: SyncRelayOptions): Promise<SyncRe
 			if (closing) return refuse(503);
 			void authenticate(access, req, log.child({ conn })).then((userId) => {
 				// The check may have waited for a catch-up: meanwhile the client may have gone, or the relay begun closing.
-				if (!socket.readable || !socket.writable) {
-					log.debug({ conn }, 'Sync socket gone before it was authenticated');
-					return void socket.destroy();
-				}
+				if (upgradeAbandoned(socket)) return log.debug({ conn }, 'Sync socket gone before it was authenticated');
 				if (closing) return refuse(503);
 				if (!userId) return refuse(401);
 				wss.handleUpgrade(req, socket, head, (ws) => {
