@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { asUserId, type UserId } from '../../src/lib/model/ids.ts';
-import { coalesced } from './token-check.ts';
 import { createTokens } from './tokens.ts';
 
 const petr = asUserId('petr');
@@ -93,28 +92,3 @@ describe('checking a token on one of several relay nodes', () => {
 		expect(await tokens.check(tokens.issue(petr, 3).token)).toEqual({ ok: false, reason: 'newer' });
 	});
 });
-
-describe('coalesced', () => {
-	it('runs once for the callers of one moment, and once more for those arriving during that run', async () => {
-		let started = 0;
-		let release: () => void = () => {};
-		const run = coalesced(() => {
-			started++;
-			return new Promise<void>((resolve) => (release = resolve));
-		});
-		const first = [run(), run(), run()];
-		await until(() => started === 1);
-		// These arrive while it runs: it may have read before their tokens existed, so they wait for the next.
-		const later = [run(), run()];
-		release();
-		await Promise.all(first);
-		await until(() => started === 2);
-		release();
-		await Promise.all(later);
-		expect(started).toBe(2);
-	});
-});
-
-async function until(condition: () => boolean): Promise<void> {
-	while (!condition()) await new Promise((resolve) => setImmediate(resolve));
-}

@@ -5,6 +5,7 @@
 // token older than its person's epoch is revoked with no database round trip, and one not signed with the relay's key
 // never gets that far, so garbage costs the database nothing. Without a catch-up source (DATA_DIR) the check is the
 // plain verify in a resolved promise. Reads no UI state.
+import { coalesced } from '../cluster/coalesced.ts';
 import type { TokenCheck } from './tokens.ts';
 
 /** The directory here may be too old to judge this token: it names a person, or an epoch, not seen here yet. */
@@ -22,24 +23,3 @@ export function checkCatchingUp(verify: (token: string) => TokenCheck, catchUp?:
 		return verify(token);
 	};
 }
-
-/**
- * `run`, shared by its callers: every call until the next run starts joins it; that run starts once the previous one
- * ended (it may have read before their tokens were issued) and the I/O of this turn of the event loop was handled,
- * so requests arriving together share one.
- */
-export function coalesced(run: () => Promise<void>): () => Promise<void> {
-	let previous: Promise<unknown> = Promise.resolve();
-	let next: Promise<void> | undefined;
-	return () => {
-		if (next) return next;
-		const mine = previous.then(afterIo).then(() => {
-			next = undefined;
-			return run();
-		});
-		previous = mine.catch(() => {});
-		return (next = mine);
-	};
-}
-
-const afterIo = () => new Promise<void>((resolve) => setImmediate(resolve));

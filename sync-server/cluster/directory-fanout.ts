@@ -11,6 +11,7 @@ import type { UserId } from '../../src/lib/model/ids.ts';
 import type { DirectoryEvent } from '../directory/events.ts';
 import { documentsOfConversation, type DirectoryReads, type DirectoryStore } from '../directory/store.ts';
 import type { AccessHooks } from '../http/api.ts';
+import { coalesced } from './coalesced.ts';
 import type { NodeBus } from './node-bus.ts';
 
 const TOPIC = 'directory';
@@ -65,21 +66,9 @@ export async function linkDirectory(options: DirectoryFanoutOptions): Promise<()
 		}
 	});
 	// One catch-up at a time; notices arriving meanwhile make one more.
-	let running: Promise<void> | undefined;
-	let again = false;
-	const catchUp = () => {
-		if (running) return void (again = true);
-		running = store
-			.catchUp()
-			.catch((error: unknown) => log(`Catching up with other relay nodes' directory changes failed: ${String(error)}`))
-			.finally(() => {
-				running = undefined;
-				if (again) {
-					again = false;
-					catchUp();
-				}
-			});
-	};
+	const shared = coalesced(() => store.catchUp().catch((error: unknown) => log(`Catching up with other relay nodes' directory changes failed: ${String(error)}`)));
+	let latest: Promise<void> = Promise.resolve();
+	const catchUp = () => void (latest = shared());
 	const unsubscribe = await bus.subscribe(TOPIC, catchUp);
 	const stopResumed = bus.onResumed(catchUp);
 	const timer = setInterval(catchUp, options.catchUpEveryMs ?? 2000);
@@ -90,7 +79,7 @@ export async function linkDirectory(options: DirectoryFanoutOptions): Promise<()
 		clearInterval(timer);
 		stopResumed();
 		stopWatching();
-		await running;
+		await latest;
 		await unsubscribe();
 	};
 }
