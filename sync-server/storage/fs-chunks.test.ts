@@ -24,7 +24,9 @@ describe('DurableFsStorageAdapter', () => {
 
 	it('writes through a temporary file, so a write cut short leaves only a stray temp file that loading ignores', async () => {
 		const dir = tempDir();
-		const first = new Repo({ storage: new DurableFsStorageAdapter(dir) });
+		// Each Repo writes its storage id in the background; closing the adapter waits for it before the directory goes.
+		const firstStorage = new DurableFsStorageAdapter(dir);
+		const first = new Repo({ storage: firstStorage });
 		const handle = first.create({ text: 'kept' });
 		await first.flush();
 		const documentId = handle.documentId;
@@ -33,11 +35,14 @@ describe('DurableFsStorageAdapter', () => {
 		// What kill -9 in the middle of a save leaves behind: half a chunk under a temporary name.
 		writeFileSync(join(snapshotDir, `${chunk}.tmp-deadbeef`), new Uint8Array([0x85, 0x6f, 0x4a]));
 		await first.shutdown();
+		await firstStorage.close();
 
-		const second = new Repo({ storage: new DurableFsStorageAdapter(dir) });
+		const secondStorage = new DurableFsStorageAdapter(dir);
+		const second = new Repo({ storage: secondStorage });
 		const again = await second.find<{ text: string }>(documentId as DocumentId);
 		expect(again.doc().text).toBe('kept');
 		await second.shutdown();
+		await secondStorage.close();
 	});
 
 	it('refuses keys that could leave its directory', async () => {
